@@ -1,0 +1,456 @@
+package dev.baton.cache;
+
+import dev.baton.hash.BuzHash;
+import dev.baton.state.HybridClock;
+import dev.baton.state.StateEntry;
+import dev.baton.state.Versions;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * The per-node state cache: a concurrent hash table of versioned entries keyed by {@code byte[]},
+ * hashed with {@link BuzHash}.
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li><b>Reads</b> ({@link #get}, {@link #getEntry}) take no lock and allocate nothing. An entry
+ *       that is idle past its max idle time, or deleted, is invisible at once.</li>
+ *   <li><b>Local writes</b> ({@link #put}, {@link #remove}, {@link #compute}) get a fresh version from
+ *       the node's {@link HybridClock}, newer than anything this node has written or applied.</li>
+ *   <li><b>Copies from other nodes</b> ({@link #putIfNewer}) apply only if strictly newer than what
+ *       the table holds (see {@link Versions}); a delete is kept as a <em>tombstone</em>, so a late
+ *       or replayed older copy cannot bring the entry back.</li>
+ *   <li><b>Expiry and tombstones</b>: {@link #sweep()} turns expired entries into tombstones
+ *       (telling the {@link RemovalListener}) and reclaims tombstones older than the tombstone
+ *       time-to-live.</li>
+ *   <li><b>Memory bound</b>: when {@code maxBytes > 0}, a write that takes a segment over its share
+ *       of the bound evicts entries by CLOCK (recently read entries survive a pass). With
+ *       {@code maxBytes == 0} the table is unbounded, as an owner or repository must be.</li>
+ *   <li><b>Keys and values are not copied.</b> The table keeps the arrays it is given and hands out
+ *       its own; nobody may modify them afterwards.</li>
+ * </ul>
+ *
+ * <p>Iteration ({@link #forEach(HashRange, Consumer)}) is by hash range so a node can stream its
+ * portion of the key space; it is weakly consistent and sees tombstones too.
+ */
+public final class StateTable {
+
+  private static final System.Logger LOG = System.getLogger(StateTable.class.getName());
+
+  private final BuzHash hash;
+  private final Segment[] segments;
+  private final int segmentShift;
+  private final int segmentMask;
+  private final long segmentByteLimit;
+  private final long tombstoneTtlMillis;
+  private final LongSupplier clock;
+  private final HybridClock versions;
+  private final int nodeId;
+  private final RemovalListener listener;
+
+  private StateTable(Builder b) {
+    this.hash = b.hash;
+    int n = b.segments;
+    int bits = Integer.numberOfTrailingZeros(n);
+    this.segments = new Segment[n];
+    for (int i = 0; i < n; i++) {
+      segments[i] = new Segment(Math.max(2, b.initialCapacity / n));
+    }
+    this.segmentShift = bits == 0 ? 0 : 64 - bits;
+    this.segmentMask = n - 1;
+    this.segmentByteLimit = b.maxBytes == 0 ? 0 : Math.max(1, b.maxBytes / n);
+    this.tombstoneTtlMillis = b.tombstoneTtl.toMillis();
+    this.clock = b.clock;
+    this.versions = b.versions != null ? b.versions : new HybridClock(b.clock);
+    this.nodeId = b.nodeId;
+    this.listener = b.listener;
+  }
+
+  /** Starts a builder; {@code hash} must be the cluster's (same seed on every node). */
+  public static Builder builder(BuzHash hash) {
+    return new Builder(hash);
+  }
+
+  /** The hash this table places keys with. */
+  public BuzHash hash() {
+    return hash;
+  }
+
+  /** This node's id, the origin of its local writes. */
+  public int nodeId() {
+    return nodeId;
+  }
+
+  /** The clock that versions this node's writes. */
+  public HybridClock versions() {
+    return versions;
+  }
+
+  private Segment segmentFor(long h) {
+    return segments[(int) (h >>> segmentShift) & segmentMask];
+  }
+
+  /** The live value of {@code key}, or null if absent, expired or deleted. */
+  public byte[] get(byte[] key) {
+    Node n = live(key);
+    return n == null ? null : n.value;
+  }
+
+  /** The live entry of {@code key}, or null if absent, expired or deleted. */
+  public StateEntry getEntry(byte[] key) {
+    return live(key);
+  }
+
+  /**
+   * The entry the table holds for {@code key} whatever its state (live, expired or tombstone), or
+   * null; what a node compares an incoming copy against.
+   */
+  public StateEntry getAnyEntry(byte[] key) {
+    long h = hash.hash(key);
+    return segmentFor(h).find(h, key);
+  }
+
+  private Node live(byte[] key) {
+    long h = hash.hash(key);
+    Node n = segmentFor(h).find(h, key);
+    if (n == null || n.value == null) {
+      return null;
+    }
+    // The clock is read only for entries that can expire: most reads skip it.
+    if (n.maxIdle > 0 && clock.getAsLong() - n.lastAccess > n.maxIdle) {
+      return null;
+    }
+    if (segmentByteLimit > 0 && !n.referenced) {
+      n.referenced = true;
+    }
+    return n;
+  }
+
+  /**
+   * Writes {@code value} with a new local version.
+   *
+   * @param maxIdleMillis idle time after which the entry expires; 0 for never
+   * @return the entry written
+   */
+  public StateEntry put(byte[] key, byte[] value, long maxIdleMillis) {
+    Objects.requireNonNull(value, "value (use remove to delete)");
+    return compute(key, maxIdleMillis, current -> value);
+  }
+
+  /**
+   * Atomically replaces the live value of {@code key} with {@code fn(current)} under a new local
+   * version; {@code current} is null when the key is absent, expired or deleted. Returning the same
+   * array as {@code current} leaves the entry as it is; returning null deletes it (a tombstone).
+   * {@code fn} runs under a segment lock: it must be short and must not use this table.
+   *
+   * @return the entry now live for the key, the tombstone written, or null if there was nothing to
+   *     delete
+   */
+  public StateEntry compute(byte[] key, long maxIdleMillis, UnaryOperator<byte[]> fn) {
+    long h = hash.hash(key);
+    Segment s = segmentFor(h);
+    Node written;
+    List<Node> evicted = null;
+    s.lock();
+    try {
+      Node old = s.find(h, key);
+      long now = clock.getAsLong();
+      Node live = old != null && old.isLiveAt(now) ? old : null;
+      byte[] current = live == null ? null : live.value;
+      byte[] next = fn.apply(current);
+      if (live != null && next == current) {
+        return live;
+      }
+      if (next == null && live == null) {
+        return null;
+      }
+      long created = live != null ? live.created : now;
+      written = s.write(old, h, key, next, versions.next(), nodeId, created, now,
+          next == null ? 0 : maxIdleMillis);
+      if (segmentByteLimit > 0 && s.bytes() > segmentByteLimit) {
+        evicted = evict(s, written);
+      }
+    } finally {
+      s.unlock();
+    }
+    notifyRemoved(evicted, RemovalCause.EVICTED);
+    return written;
+  }
+
+  /**
+   * Deletes {@code key} with a new local version, leaving a tombstone even if the key was absent so
+   * that an older copy still in flight cannot create it.
+   *
+   * @return the tombstone written (to be replicated)
+   */
+  public StateEntry remove(byte[] key) {
+    long h = hash.hash(key);
+    Segment s = segmentFor(h);
+    s.lock();
+    try {
+      Node old = s.find(h, key);
+      long now = clock.getAsLong();
+      long created = old != null ? old.created : now;
+      return s.write(old, h, key, null, versions.next(), nodeId, created, now, 0);
+    } finally {
+      s.unlock();
+    }
+  }
+
+  /**
+   * Applies a copy of an entry made elsewhere if it is strictly newer than what this table holds
+   * (live, expired or tombstone). A copy whose value is null is a delete and is kept as a tombstone.
+   *
+   * @return true if applied, false if this table already held the same or a newer write
+   */
+  public boolean putIfNewer(StateEntry copy) {
+    versions.observe(copy.version());
+    byte[] key = copy.key();
+    long h = hash.hash(key);
+    Segment s = segmentFor(h);
+    List<Node> evicted = null;
+    s.lock();
+    try {
+      Node old = s.find(h, key);
+      if (old != null && !Versions.isNewer(copy, old)) {
+        return false;
+      }
+      Node written = s.write(old, h, key, copy.value(), copy.version(), copy.origin(),
+          copy.createdMillis(), copy.lastAccessMillis(), copy.maxIdleMillis());
+      if (segmentByteLimit > 0 && s.bytes() > segmentByteLimit) {
+        evicted = evict(s, written);
+      }
+    } finally {
+      s.unlock();
+    }
+    notifyRemoved(evicted, RemovalCause.EVICTED);
+    return true;
+  }
+
+  /** Marks a live entry as accessed now; returns false if there is no live entry. */
+  public boolean touch(byte[] key) {
+    return touch(key, clock.getAsLong());
+  }
+
+  /**
+   * Moves the last access of a live entry forward to {@code atMillis} (never back), as when another
+   * node reports an access. Touches are not versioned writes.
+   *
+   * @return false if there is no live entry
+   */
+  public boolean touch(byte[] key, long atMillis) {
+    Node n = live(key);
+    if (n == null) {
+      return false;
+    }
+    n.touch(atMillis);
+    return true;
+  }
+
+  /**
+   * Turns entries idle past their max idle time into tombstones (telling the listener with
+   * {@link RemovalCause#EXPIRED}) and reclaims tombstones older than the tombstone time-to-live.
+   * Segments are swept one at a time, so the rest of the table keeps serving.
+   *
+   * @return the number of entries expired plus tombstones reclaimed
+   */
+  public int sweep() {
+    int done = 0;
+    List<Node> changed = new ArrayList<>();
+    List<Node> expired = new ArrayList<>();
+    for (Segment s : segments) {
+      long now = clock.getAsLong();
+      s.lock();
+      try {
+        s.rewriteAll(n -> {
+          if (n.value == null) {
+            return now - n.lastAccess > tombstoneTtlMillis ? null : n;
+          }
+          if (n.isLiveAt(now)) {
+            return n;
+          }
+          // Same version, so equal or older copies are still refused; the time of the delete is now.
+          return new Node(n.hash, n.key, null, n.version, n.origin, n.created, now, 0, null);
+        }, changed);
+      } finally {
+        s.unlock();
+      }
+      done += changed.size();
+      for (Node n : changed) {
+        if (n.value != null) {
+          expired.add(n);
+        }
+      }
+      changed.clear();
+    }
+    notifyRemoved(expired, RemovalCause.EXPIRED);
+    return done;
+  }
+
+  /**
+   * Calls {@code action} for every entry (live, expired or tombstone) whose key hash is in
+   * {@code range}, without locking; weakly consistent. Only the segments that can hold such hashes
+   * are walked.
+   */
+  public void forEach(HashRange range, Consumer<? super StateEntry> action) {
+    if (range.wraps()) {
+      forEachUnwrapped(range.from(), -1L, action);
+      forEachUnwrapped(0L, range.to(), action);
+    } else {
+      forEachUnwrapped(range.from(), range.to(), action);
+    }
+  }
+
+  private void forEachUnwrapped(long from, long to, Consumer<? super StateEntry> action) {
+    int first = (int) (from >>> segmentShift) & segmentMask;
+    int last = (int) (to >>> segmentShift) & segmentMask;
+    for (int i = first; i <= last; i++) {
+      segments[i].forEach(n -> {
+        if (Long.compareUnsigned(n.hash, from) >= 0 && Long.compareUnsigned(n.hash, to) <= 0) {
+          action.accept(n);
+        }
+      });
+    }
+  }
+
+  /** The key hash this table uses, so callers can place a key without a second hash function. */
+  public long hashOf(byte[] key) {
+    return hash.hash(key);
+  }
+
+  /** Entries held, including tombstones and expired entries not yet swept. */
+  public long size() {
+    long total = 0;
+    for (Segment s : segments) {
+      total += s.count();
+    }
+    return total;
+  }
+
+  /**
+   * Estimated heap bytes held by entries: node objects plus key and value arrays (compressed-oops
+   * layout); the bucket arrays are not included.
+   */
+  public long bytes() {
+    long total = 0;
+    for (Segment s : segments) {
+      total += s.bytes();
+    }
+    return total;
+  }
+
+  private List<Node> evict(Segment s, Node keep) {
+    List<Node> out = new ArrayList<>(1);
+    while (s.bytes() > segmentByteLimit) {
+      Node victim = s.evictOne(keep);
+      if (victim == null) {
+        break;
+      }
+      out.add(victim);
+    }
+    return out;
+  }
+
+  private void notifyRemoved(List<Node> nodes, RemovalCause cause) {
+    if (nodes == null || listener == null) {
+      return;
+    }
+    for (Node n : nodes) {
+      try {
+        listener.onRemoval(n, cause);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "removal listener failed for a " + cause + " entry", e);
+      }
+    }
+  }
+
+  /** Settings of a {@link StateTable}; every one has a default. */
+  public static final class Builder {
+    private final BuzHash hash;
+    private int segments = 64;
+    private int initialCapacity = 1024;
+    private long maxBytes;
+    private Duration tombstoneTtl = Duration.ofMinutes(10);
+    private LongSupplier clock = System::currentTimeMillis;
+    private HybridClock versions;
+    private int nodeId;
+    private RemovalListener listener;
+
+    private Builder(BuzHash hash) {
+      this.hash = Objects.requireNonNull(hash, "hash");
+    }
+
+    /** Number of lock stripes, a power of two (default 64). */
+    public Builder segments(int n) {
+      if (n < 1 || Integer.bitCount(n) != 1) {
+        throw new IllegalArgumentException("segments must be a power of two >= 1, got " + n);
+      }
+      this.segments = n;
+      return this;
+    }
+
+    /** Expected number of entries, to size the buckets up front (default 1024). */
+    public Builder initialCapacity(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("initialCapacity must be >= 0, got " + n);
+      }
+      this.initialCapacity = n;
+      return this;
+    }
+
+    /** Memory bound in bytes for a near-cache; 0 (the default) means unbounded. */
+    public Builder maxBytes(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("maxBytes must be >= 0 (0 = unbounded), got " + bytes);
+      }
+      this.maxBytes = bytes;
+      return this;
+    }
+
+    /**
+     * How long a tombstone is kept (default 10 minutes): longer than a copy can stay in flight or
+     * a partitioned node can stay away and still merge back.
+     */
+    public Builder tombstoneTtl(Duration ttl) {
+      if (ttl.isNegative()) {
+        throw new IllegalArgumentException("tombstoneTtl must not be negative, got " + ttl);
+      }
+      this.tombstoneTtl = ttl;
+      return this;
+    }
+
+    /** Wall clock in epoch millis (default {@link System#currentTimeMillis()}). */
+    public Builder clock(LongSupplier millis) {
+      this.clock = Objects.requireNonNull(millis, "clock");
+      return this;
+    }
+
+    /** The node's version clock (default: a new one on the wall clock). */
+    public Builder versions(HybridClock versions) {
+      this.versions = versions;
+      return this;
+    }
+
+    /** This node's id, stamped as origin on local writes (default 0). */
+    public Builder nodeId(int id) {
+      this.nodeId = id;
+      return this;
+    }
+
+    /** Told about expired and evicted entries (default none). */
+    public Builder removalListener(RemovalListener l) {
+      this.listener = l;
+      return this;
+    }
+
+    public StateTable build() {
+      return new StateTable(this);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package dev.baton.codec;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/** Writes the primitive fields of the wire format into a growing array. Not thread-safe. */
+public final class WireWriter {
+
+  private byte[] buf;
+  private int pos;
+
+  public WireWriter(int initialCapacity) {
+    buf = new byte[Math.max(16, initialCapacity)];
+  }
+
+  /** Starts a message: magic, format version and type (see {@link WireFormat}). */
+  public static WireWriter message(int type, int sizeHint) {
+    WireWriter w = new WireWriter(sizeHint + WireFormat.HEADER_BYTES);
+    w.writeShort(WireFormat.MAGIC);
+    w.writeByte(WireFormat.VERSION);
+    w.writeByte(type);
+    return w;
+  }
+
+  private void ensure(int n) {
+    if (pos + n > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
+    }
+  }
+
+  public WireWriter writeByte(int v) {
+    ensure(1);
+    buf[pos++] = (byte) v;
+    return this;
+  }
+
+  public WireWriter writeBoolean(boolean v) {
+    return writeByte(v ? 1 : 0);
+  }
+
+  public WireWriter writeShort(int v) {
+    ensure(2);
+    buf[pos++] = (byte) (v >>> 8);
+    buf[pos++] = (byte) v;
+    return this;
+  }
+
+  public WireWriter writeInt(int v) {
+    ensure(4);
+    for (int s = 24; s >= 0; s -= 8) {
+      buf[pos++] = (byte) (v >>> s);
+    }
+    return this;
+  }
+
+  public WireWriter writeLong(long v) {
+    ensure(8);
+    for (int s = 56; s >= 0; s -= 8) {
+      buf[pos++] = (byte) (v >>> s);
+    }
+    return this;
+  }
+
+  /** Unsigned LEB128, 1 to 5 bytes; {@code v} must not be negative. */
+  public WireWriter writeVarInt(int v) {
+    if (v < 0) {
+      throw new IllegalArgumentException("varint must not be negative: " + v);
+    }
+    ensure(5);
+    while ((v & ~0x7F) != 0) {
+      buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    buf[pos++] = (byte) v;
+    return this;
+  }
+
+  /** A length-prefixed byte array. */
+  public WireWriter writeBytes(byte[] b) {
+    return writeBytes(b, 0, b.length);
+  }
+
+  public WireWriter writeBytes(byte[] b, int off, int len) {
+    writeVarInt(len);
+    return writeRaw(b, off, len);
+  }
+
+  /** Bytes without a length, for fields whose length is known from elsewhere. */
+  public WireWriter writeRaw(byte[] b, int off, int len) {
+    ensure(len);
+    System.arraycopy(b, off, buf, pos, len);
+    pos += len;
+    return this;
+  }
+
+  /** A nullable byte array: a presence flag, then the length-prefixed bytes. */
+  public WireWriter writeNullableBytes(byte[] b) {
+    writeBoolean(b != null);
+    return b == null ? this : writeBytes(b);
+  }
+
+  /** A UTF-8 string, length-prefixed. */
+  public WireWriter writeString(String s) {
+    return writeBytes(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A nullable UTF-8 string: a presence flag, then the string. */
+  public WireWriter writeNullableString(String s) {
+    writeBoolean(s != null);
+    return s == null ? this : writeString(s);
+  }
+
+  public int size() {
+    return pos;
+  }
+
+  /** A copy of what was written. */
+  public byte[] toByteArray() {
+    return Arrays.copyOf(buf, pos);
+  }
+}
