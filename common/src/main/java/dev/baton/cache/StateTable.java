@@ -233,6 +233,31 @@ public final class StateTable {
     return true;
   }
 
+  /**
+   * Drops the entry of {@code key} without leaving a tombstone, as when the entry moves to another
+   * table of the same node; not a delete.
+   *
+   * @param expected drop only if the table still holds this write (same version and origin); null
+   *     to drop whatever is held
+   * @return true if an entry was dropped
+   */
+  public boolean discard(byte[] key, StateEntry expected) {
+    long h = hash.hash(key);
+    Segment s = segmentFor(h);
+    s.lock();
+    try {
+      Node old = s.find(h, key);
+      if (old == null || (expected != null
+          && (old.version != expected.version() || old.origin != expected.origin()))) {
+        return false;
+      }
+      s.unlink(old);
+      return true;
+    } finally {
+      s.unlock();
+    }
+  }
+
   /** Marks a live entry as accessed now; returns false if there is no live entry. */
   public boolean touch(byte[] key) {
     return touch(key, clock.getAsLong());

@@ -3,6 +3,7 @@ package dev.baton.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.hash.BuzHash;
+import dev.baton.state.EntryCopy;
 import dev.baton.state.StateEntry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -174,7 +175,7 @@ class StateTableConcurrencyTest {
         int origin = 1 + rnd.nextInt(3);
         // One write is one (version, origin): the value follows from it, a delete now and then.
         byte[] value = (version + origin) % 6 == 0 ? null : b("k" + k + "v" + version + "o" + origin);
-        StateEntry c = new StateTableTest.Copy(b("k" + k), value, version, origin, 1, 1, 0);
+        StateEntry c = new EntryCopy(b("k" + k), value, version, origin, 1, 1, 0);
         copies.add(c);
         newest.merge("k" + k, c, (a, bb) -> dev.baton.state.Versions.isNewer(bb, a) ? bb : a);
       }

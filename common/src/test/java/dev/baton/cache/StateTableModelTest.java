@@ -3,6 +3,7 @@ package dev.baton.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.hash.BuzHash;
+import dev.baton.state.EntryCopy;
 import dev.baton.state.StateEntry;
 import dev.baton.state.Versions;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +60,7 @@ class StateTableModelTest {
           int origin = rnd.nextInt(9);
           String v = rnd.nextInt(4) == 0 ? null : "r" + step;
           long idle = rnd.nextBoolean() ? 0 : 100;
-          boolean applied = t.putIfNewer(new StateTableTest.Copy(bytes(k), v == null ? null : bytes(v),
+          boolean applied = t.putIfNewer(new EntryCopy(bytes(k), v == null ? null : bytes(v),
               version, origin, 1, now.get(), idle));
           boolean newer = m == null || Versions.isNewer(version, origin, m.version, m.origin);
           assertThat(applied).as(where).isEqualTo(newer);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baton.hash.BuzHash;
+import dev.baton.state.EntryCopy;
 import dev.baton.state.HybridClock;
 import dev.baton.state.StateEntry;
 import java.nio.charset.StandardCharsets;
@@ -36,11 +37,8 @@ class StateTableTest {
 
   /** A copy as another node would send it. */
   private static StateEntry copy(String key, String value, long version, int origin) {
-    return new Copy(b(key), value == null ? null : b(value), version, origin, 1, 1, 0);
+    return new EntryCopy(b(key), value == null ? null : b(value), version, origin, 1, 1, 0);
   }
-
-  record Copy(byte[] key, byte[] value, long version, int origin, long createdMillis,
-      long lastAccessMillis, long maxIdleMillis) implements StateEntry {}
 
   @Test
   void putGetOverwriteAndVersionsIncrease() {
@@ -300,5 +298,17 @@ class StateTableTest {
     StateTable t = table().build();
     StateEntry e = t.put(b("k"), b("card=4111111111111111"), 0);
     assertThat(e.toString()).doesNotContain("4111");
+  }
+
+  @Test
+  void discardDropsWithoutTombstoneAndOnlyTheExpectedWrite() {
+    StateTable t = table().build();
+    StateEntry first = t.put(b("k"), b("v1"), 0);
+    t.put(b("k"), b("v2"), 0);
+    assertThat(t.discard(b("k"), first)).as("a newer write is kept").isFalse();
+    assertThat(t.discard(b("k"), null)).isTrue();
+    assertThat(t.getAnyEntry(b("k"))).isNull();
+    assertThat(t.putIfNewer(new EntryCopy(b("k"), b("old"), first.version(), 1, 1, now.get(), 0)))
+        .as("no tombstone is left").isTrue();
   }
 }

@@ -1,0 +1,93 @@
+package dev.baton.cluster;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.SecretKey;
+import org.jgroups.JChannel;
+import org.jgroups.protocols.ASYM_ENCRYPT;
+import org.jgroups.protocols.SYM_ENCRYPT;
+import org.jgroups.protocols.pbcast.NAKACK2;
+import org.jgroups.stack.ProtocolStack;
+
+/**
+ * Builds the JGroups channel of a node from a stack file: a bundled one ({@code udp}, {@code tcp})
+ * or the operator's. {@code ${baton.*}} placeholders are filled from the settings. Unless the
+ * operator opted out, a {@code SYM_ENCRYPT} keyed from the cluster secret is inserted below NAKACK2:
+ * a node without the secret cannot join or read anything.
+ */
+final class ChannelFactory {
+
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{baton\\.([A-Za-z]+)(?::([^}]*))?}");
+
+  private ChannelFactory() {}
+
+  static JChannel create(ClusterSettings s, SecretKey transportKey) throws Exception {
+    String xml = fill(readStack(s.stack()), placeholders(s), s.stack());
+    JChannel ch = new JChannel(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+    ProtocolStack stack = ch.getProtocolStack();
+    boolean ownEncryption = stack.findProtocol(SYM_ENCRYPT.class) != null || stack.findProtocol(ASYM_ENCRYPT.class) != null;
+    if (transportKey != null && !ownEncryption) {
+      if (stack.findProtocol(NAKACK2.class) == null) {
+        ch.close();
+        throw new ClusterConfigException("stack", "stack " + s.stack() + " has no pbcast.NAKACK2",
+            "Baton needs NAKACK2 (reliable multicast); start from the bundled udp or tcp stack");
+      }
+      SYM_ENCRYPT sym = new SYM_ENCRYPT()
+          .setSecretKey(transportKey)
+          .symAlgorithm("AES/CBC/PKCS5Padding")
+          .symIvLength(16);
+      stack.insertProtocol(sym, ProtocolStack.Position.BELOW, NAKACK2.class);
+      // The stack was initialised when the channel was built; a protocol inserted later is not.
+      sym.init();
+    }
+    return ch;
+  }
+
+  private static String readStack(String stack) throws IOException {
+    if (stack.equals("udp") || stack.equals("tcp")) {
+      try (InputStream in = ChannelFactory.class.getResourceAsStream(stack + ".xml")) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+    }
+    return Files.readString(Path.of(stack));
+  }
+
+  private static Map<String, String> placeholders(ClusterSettings s) throws IOException {
+    boolean loopback = InetAddress.getByName(s.bindAddress()).isLoopbackAddress();
+    return Map.of(
+        "bindAddress", s.bindAddress(),
+        "mcastAddress", s.mcastAddress(),
+        "mcastPort", Integer.toString(s.mcastPort()),
+        // Multicast from a loopback address must not leave the host.
+        "ipTtl", loopback ? "0" : "8",
+        "tcpPort", Integer.toString(s.tcpPort()),
+        "initialHosts", s.initialHosts(),
+        "joinTimeout", loopback ? "500ms" : "2s");
+  }
+
+  static String fill(String xml, Map<String, String> values, String stackName) {
+    Matcher m = PLACEHOLDER.matcher(xml);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String v = values.get(m.group(1));
+      if (v == null) {
+        v = m.group(2);
+      }
+      if (v == null) {
+        throw new ClusterConfigException("stack", "stack " + stackName + " uses ${baton." + m.group(1) + "}, which is not a setting",
+            "use one of " + values.keySet() + " or give a default as ${baton.name:default}");
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(v));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+}

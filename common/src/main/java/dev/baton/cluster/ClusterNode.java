@@ -1,0 +1,766 @@
+package dev.baton.cluster;
+
+import dev.baton.cache.HashRange;
+import dev.baton.cache.RemovalCause;
+import dev.baton.cache.StateTable;
+import dev.baton.codec.ClusterMessages;
+import dev.baton.codec.CodecLimits;
+import dev.baton.codec.MalformedMessageException;
+import dev.baton.hash.BuzHash;
+import dev.baton.state.EntryCopy;
+import dev.baton.state.HybridClock;
+import dev.baton.state.StateEntry;
+import dev.baton.state.Versions;
+import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import javax.management.ObjectName;
+import org.jgroups.Address;
+import org.jgroups.BytesMessage;
+import org.jgroups.JChannel;
+import org.jgroups.MergeView;
+import org.jgroups.Message;
+import org.jgroups.Receiver;
+import org.jgroups.View;
+import org.jgroups.blocks.MessageDispatcher;
+import org.jgroups.blocks.RequestHandler;
+import org.jgroups.blocks.RequestOptions;
+import org.jgroups.blocks.ResponseMode;
+import org.jgroups.blocks.RspFilter;
+import org.jgroups.protocols.pbcast.NAKACK2;
+import org.jgroups.util.ExtendedUUID;
+import org.jgroups.util.Rsp;
+import org.jgroups.util.RspList;
+
+/**
+ * One node of a Baton cluster: a JGroups channel, this node's state tables and the replication
+ * logic. One per JVM and cluster, shared by every web application (see {@link ClusterNodes}).
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li><b>Writes</b> ({@link #put}, {@link #remove}) are applied here, then sent in <em>one</em>
+ *       multicast to the cluster. In {@link WriteMode#SYNC} the call returns when every other owner
+ *       of the key has applied the write (positive acknowledgement), or at {@code syncTimeout}, when
+ *       it throws {@link ReplicationException} ({@code syncTimeoutAction=fail}) or logs and counts
+ *       the timeout ({@code async}, the default). An owner that leaves the view while the write is
+ *       in flight is not waited for.</li>
+ *   <li><b>Copies</b> are applied only if newer than what a node holds ({@link Versions}); deletes
+ *       travel as tombstones. Concurrent writes to one key resolve identically on every node.</li>
+ *   <li><b>Reads</b>: {@link #get} looks at this node only; {@link #getOrPull} asks the members that
+ *       should hold a missing entry, keeps the newest answer and caches it.</li>
+ *   <li><b>Topology</b>: owned entries sit in an unbounded table, entries this node holds without
+ *       owning them (what it serves) in a near-cache bounded by {@code nearCacheBytes}. A view change
+ *       pushes each entry whose owners changed to its new owners (each entry by one member only), so
+ *       a joiner gets its portion and a lost copy is re-created. After a merge, every holder pushes
+ *       to the owners so all converge on the newest writes.</li>
+ *   <li><b>Ready</b>: {@link #start} returns once every member that was there when this node joined
+ *       has finished pushing to it, or after {@code stateTransferTimeout}.</li>
+ *   <li><b>Bad messages</b>: malformed, foreign or tampered messages are dropped, counted in
+ *       {@link NodeMetrics#getRejectedMessages()} and logged at most once per
+ *       {@link #WARN_INTERVAL_MILLIS}.</li>
+ * </ul>
+ */
+public final class ClusterNode implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(ClusterNode.class.getName());
+  static final long WARN_INTERVAL_MILLIS = 10_000;
+  private static final int PUSH_BATCH_BYTES = 256 * 1024;
+
+  private final ClusterSettings settings;
+  private final BuzHash hash;
+  private final StateTable owned;
+  private final StateTable near;
+  private final Frames frames;
+  private final Sealer sealer;
+  private final CodecLimits limits = CodecLimits.DEFAULT;
+  private final NodeMetrics metrics;
+  private final JChannel channel;
+  private final MessageDispatcher dispatcher;
+  private final ExecutorService rebalancer;
+  private final ScheduledExecutorService scheduler;
+  private final ConcurrentHashMap<ByteBuffer, Long> pendingTouches = new ConcurrentHashMap<>();
+  private final List<Consumer<StateEntry>> expiryListeners = new CopyOnWriteArrayList<>();
+  private final CountDownLatch ready = new CountDownLatch(1);
+  private final Set<Address> awaitingDone = ConcurrentHashMap.newKeySet();
+  private final Set<Address> doneReceived = ConcurrentHashMap.newKeySet();
+  private final AtomicLong lastWarning = new AtomicLong();
+  private volatile Membership membership;
+  private volatile boolean readinessKnown;
+  private ObjectName jmxName;
+  private ClusterNode upstream;
+
+  private ClusterNode(ClusterSettings settings) throws Exception {
+    this.settings = settings;
+    KeyMaterial keys = settings.encrypted() ? new KeyMaterial(settings.secret()) : null;
+    this.hash = BuzHash.withSeed(keys != null ? keys.hashSeed()
+        : ("baton-plaintext/" + settings.clusterName()).getBytes(StandardCharsets.UTF_8));
+    HybridClock clock = new HybridClock();
+    int nodeId = (int) hash.hash(settings.nodeName().getBytes(StandardCharsets.UTF_8));
+    this.owned = StateTable.builder(hash).versions(clock).nodeId(nodeId)
+        .tombstoneTtl(settings.tombstoneTtl())
+        .removalListener((e, cause) -> {
+          if (cause == RemovalCause.EXPIRED) {
+            expiryListeners.forEach(l -> l.accept(e));
+          }
+        }).build();
+    this.near = StateTable.builder(hash).versions(clock).nodeId(nodeId)
+        .tombstoneTtl(settings.tombstoneTtl()).maxBytes(settings.nearCacheBytes()).build();
+    this.sealer = keys != null ? new Sealer(keys.sealMaster()) : null;
+    this.frames = new Frames(sealer);
+    if (keys == null) {
+      LOG.log(Level.WARNING, "Baton cluster '" + settings.clusterName() + "' runs with encryption=none: "
+          + "session data, logins and TLS keys cross the network in plaintext and any host that can reach "
+          + "the cluster's ports can join it");
+    }
+    this.channel = ChannelFactory.create(settings, keys != null ? keys.transportKey() : null);
+    byte[] role = settings.role() == ClusterSettings.Role.REPOSITORY ? new byte[] {'R'} : new byte[] {'E'};
+    String name = settings.nodeName();
+    channel.name(name);
+    channel.addAddressGenerator(() -> ExtendedUUID.randomUUID(name)
+        .put(Membership.NAME, name.getBytes(StandardCharsets.UTF_8))
+        .put(Membership.ROLE, role));
+    this.metrics = new NodeMetrics(this::retransmissionRequests, owned::size, owned::bytes, near::size,
+        near::bytes, () -> membership == null ? 0 : membership.members().size());
+    this.rebalancer = Executors.newSingleThreadExecutor(daemon("baton-rebalance-" + name));
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("baton-sweep-" + name));
+    this.dispatcher = new MessageDispatcher(channel, new Handler());
+    dispatcher.setReceiver(new Receiver() {
+      @Override
+      public void viewAccepted(View view) {
+        onView(view);
+      }
+    });
+  }
+
+  /**
+   * Starts a node, joins its cluster and waits (up to {@code stateTransferTimeout}) until it holds
+   * its portion.
+   *
+   * @throws ClusterConfigException for a bad setting
+   * @throws Exception if the channel cannot be created or connected
+   */
+  public static ClusterNode start(ClusterSettings settings) throws Exception {
+    ClusterNode node = new ClusterNode(settings);
+    try {
+      node.connect();
+    } catch (Exception | Error e) {
+      node.close();
+      throw e;
+    }
+    return node;
+  }
+
+  private void connect() throws Exception {
+    channel.connect(settings.clusterName());
+    long sweep = settings.sweepInterval().toMillis();
+    scheduler.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
+    long touch = settings.touchInterval().toMillis();
+    scheduler.scheduleWithFixedDelay(this::flushTouches, touch, touch, TimeUnit.MILLISECONDS);
+    registerJmx();
+    if (settings.upstream() != null) {
+      upstream = ClusterNode.start(settings.upstream());
+    }
+    if (!awaitReady(settings.stateTransferTimeout())) {
+      LOG.log(Level.WARNING, "node " + settings.nodeName() + " did not receive its whole portion within "
+          + settings.stateTransferTimeout().toMillis() + " ms (stateTransferTimeout); serving anyway, "
+          + "missing entries will be pulled on demand");
+    }
+    LOG.log(Level.INFO, "Baton node " + settings.nodeName() + " joined cluster '" + settings.clusterName()
+        + "' (" + settings.topology() + ", " + settings.writeMode() + ", members " + memberNames() + ")");
+  }
+
+  /** Waits until this node holds its portion; false on timeout. */
+  public boolean awaitReady(Duration timeout) throws InterruptedException {
+    return ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public ClusterSettings settings() {
+    return settings;
+  }
+
+  public NodeMetrics metrics() {
+    return metrics;
+  }
+
+  /** The hash that places keys; the same on every node of the cluster. */
+  public BuzHash hash() {
+    return hash;
+  }
+
+  /** Names of the current members, in view order. */
+  public List<String> memberNames() {
+    Membership m = membership;
+    List<String> out = new ArrayList<>();
+    if (m != null) {
+      for (Address a : m.members()) {
+        out.add(Membership.nameOf(a));
+      }
+    }
+    return out;
+  }
+
+  /** Told when an entry this node owns expires (once per owner). */
+  public void addExpiryListener(Consumer<StateEntry> listener) {
+    expiryListeners.add(listener);
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** The live entry held on this node, or null. */
+  public StateEntry get(byte[] key) {
+    StateEntry e = owned.getEntry(key);
+    return e != null ? e : near.getEntry(key);
+  }
+
+  /**
+   * The live entry for {@code key}: from this node, or else pulled from the members that should hold
+   * it (owners, repositories, else any member), the newest answer within {@code pullTimeout}, then
+   * cached here. Null if no member has a live entry. An entry this node knows to be deleted or
+   * expired is not pulled.
+   */
+  public StateEntry getOrPull(byte[] key) {
+    StateEntry e = get(key);
+    if (e != null) {
+      metrics.hits.increment();
+      return e;
+    }
+    metrics.misses.increment();
+    if (owned.getAnyEntry(key) != null || near.getAnyEntry(key) != null) {
+      return null;
+    }
+    StateEntry pulled = pull(key);
+    if (pulled == null && upstream != null) {
+      pulled = upstream.getOrPull(key);
+    }
+    if (pulled == null) {
+      metrics.pullMisses.increment();
+      return null;
+    }
+    metrics.pullHits.increment();
+    tableFor(membership, owned.hashOf(key)).putIfNewer(pulled);
+    return get(key);
+  }
+
+  private StateEntry pull(byte[] key) {
+    Membership m = membership;
+    if (m == null || m.members().size() < 2) {
+      return null;
+    }
+    List<Address> candidates = new ArrayList<>(m.owners(owned.hashOf(key)));
+    candidates.remove(self());
+    if (candidates.isEmpty()) {
+      candidates.addAll(m.members());
+      candidates.remove(self());
+    }
+    metrics.pulls.increment();
+    byte[] frame = frames.frame(ClusterMessages.TYPE_PULL, ClusterMessages.pull(key));
+    RspList<byte[]> rsps;
+    try {
+      rsps = dispatcher.castMessage(candidates, new BytesMessage(null, frame),
+          new RequestOptions(ResponseMode.GET_ALL, settings.pullTimeout().toMillis()).anycasting(true));
+    } catch (Exception ex) {
+      LOG.log(Level.WARNING, "pull failed: " + ex);
+      return null;
+    }
+    StateEntry newest = null;
+    for (Map.Entry<Address, Rsp<byte[]>> r : rsps.entrySet()) {
+      byte[] reply = r.getValue().getValue();
+      if (reply == null) {
+        continue;
+      }
+      try {
+        Frames.Opened o = frames.open(reply, 0, reply.length);
+        for (EntryCopy c : ClusterMessages.readEntries(o.body(), limits).entries()) {
+          if (java.util.Arrays.equals(c.key(), key) && (newest == null || Versions.isNewer(c, newest))) {
+            newest = c;
+          }
+        }
+      } catch (MalformedMessageException | SealException ex) {
+        reject(r.getKey(), ex);
+      }
+    }
+    if (newest != null && newest.isTombstone()) {
+      tableFor(m, owned.hashOf(key)).putIfNewer(newest);
+      return null;
+    }
+    return newest;
+  }
+
+  // --------------------------------------------------------------- writes
+
+  /** Writes with the configured write mode; see the class contract. */
+  public StateEntry put(byte[] key, byte[] value, long maxIdleMillis) {
+    return put(key, value, maxIdleMillis, settings.writeMode());
+  }
+
+  /**
+   * Writes {@code value} under a new version and replicates it.
+   *
+   * @throws ReplicationException in sync mode with {@code syncTimeoutAction=fail} when an owner did
+   *     not acknowledge in time
+   */
+  public StateEntry put(byte[] key, byte[] value, long maxIdleMillis, WriteMode mode) {
+    Membership m = membership;
+    long h = owned.hashOf(key);
+    StateTable table = tableFor(m, h);
+    StateEntry written = table.put(key, value, maxIdleMillis);
+    otherTable(table).discard(key, null);
+    replicate(written, m, h, mode);
+    return written;
+  }
+
+  /** Deletes with the configured write mode. */
+  public StateEntry remove(byte[] key) {
+    return remove(key, settings.writeMode());
+  }
+
+  /** Deletes {@code key} (a tombstone) and replicates the delete. */
+  public StateEntry remove(byte[] key, WriteMode mode) {
+    Membership m = membership;
+    long h = owned.hashOf(key);
+    StateTable table = tableFor(m, h);
+    StateEntry tomb = table.remove(key);
+    otherTable(table).discard(key, null);
+    replicate(tomb, m, h, mode);
+    return tomb;
+  }
+
+  /**
+   * Marks a live entry as accessed now. Other nodes learn the access time in the next batch (every
+   * {@code touchInterval}), so an entry in use on one node does not expire on another.
+   *
+   * @return false if there is no live entry here
+   */
+  public boolean touch(byte[] key) {
+    long now = System.currentTimeMillis();
+    boolean touched = owned.touch(key, now) || near.touch(key, now);
+    if (touched) {
+      pendingTouches.put(ByteBuffer.wrap(key), now);
+    }
+    return touched;
+  }
+
+  /** Sends a copy made elsewhere (same version) on into this cluster: how a repository feeds its upstream. */
+  void forward(StateEntry copy) {
+    Membership m = membership;
+    long h = owned.hashOf(copy.key());
+    if (tableFor(m, h).putIfNewer(copy)) {
+      replicate(copy, m, h, WriteMode.ASYNC);
+    }
+  }
+
+  private void replicate(StateEntry e, Membership m, long keyHash, WriteMode mode) {
+    if (m == null || m.members().size() < 2) {
+      return;
+    }
+    byte[] frame = frames.frame(ClusterMessages.TYPE_ENTRIES,
+        ClusterMessages.entries(ClusterMessages.PURPOSE_WRITE, m.viewId(), List.of(e)));
+    metrics.writes.increment();
+    metrics.bytesSent.add(frame.length);
+    List<Address> targets = new ArrayList<>(m.owners(keyHash));
+    targets.remove(self());
+    try {
+      if (mode == WriteMode.ASYNC || targets.isEmpty()) {
+        dispatcher.castMessage(null, new BytesMessage(null, frame),
+            RequestOptions.ASYNC().transientFlags(Message.TransientFlag.DONT_LOOPBACK));
+        return;
+      }
+      RspList<Object> rsps = dispatcher.castMessage(null, new BytesMessage(null, frame),
+          new RequestOptions(ResponseMode.GET_ALL, settings.syncTimeout().toMillis(), false, new OwnersAcked(targets))
+              .transientFlags(Message.TransientFlag.DONT_LOOPBACK));
+      int missing = 0;
+      for (Address t : targets) {
+        if (rsps.isReceived(t)) {
+          metrics.acks.increment();
+        } else if (!rsps.isSuspected(t) && membership.contains(t)) {
+          missing++;
+        }
+      }
+      if (missing > 0) {
+        metrics.ackTimeouts.increment();
+        String msg = missing + " owner(s) did not acknowledge a write within " + settings.syncTimeout().toMillis()
+            + " ms (syncTimeout)";
+        if (settings.failOnSyncTimeout()) {
+          throw new ReplicationException(msg, null);
+        }
+        warn(msg + "; carrying on as async (syncTimeoutAction=async)");
+      }
+    } catch (ReplicationException ex) {
+      throw ex;
+    } catch (Exception ex) {
+      if (mode == WriteMode.SYNC && settings.failOnSyncTimeout()) {
+        throw new ReplicationException("replication failed: " + ex.getMessage(), ex);
+      }
+      warn("replication failed: " + ex);
+    }
+  }
+
+  /** Completes a sync write once every listed owner has answered (or left). */
+  private static final class OwnersAcked implements RspFilter {
+    private final Set<Address> waiting;
+
+    OwnersAcked(List<Address> owners) {
+      this.waiting = new HashSet<>(owners);
+    }
+
+    @Override
+    public synchronized boolean isAcceptable(Object response, Address sender) {
+      waiting.remove(sender);
+      return true;
+    }
+
+    @Override
+    public synchronized boolean needMoreResponses() {
+      return !waiting.isEmpty();
+    }
+  }
+
+  // ------------------------------------------------------------- receiving
+
+  private final class Handler implements RequestHandler {
+    @Override
+    public Object handle(Message msg) {
+      Address from = msg.getSrc();
+      try {
+        Frames.Opened o = frames.open(msg.getArray(), msg.getOffset(), msg.getLength());
+        switch (o.type()) {
+          case ClusterMessages.TYPE_ENTRIES -> {
+            applyEntries(ClusterMessages.readEntries(o.body(), limits));
+            return Boolean.TRUE;
+          }
+          case ClusterMessages.TYPE_TOUCHES -> {
+            for (ClusterMessages.Touch t : ClusterMessages.readTouches(o.body())) {
+              if (!owned.touch(t.key(), t.atMillis())) {
+                near.touch(t.key(), t.atMillis());
+              }
+            }
+            return null;
+          }
+          case ClusterMessages.TYPE_PULL -> {
+            return answerPull(ClusterMessages.readPull(o.body()));
+          }
+          case ClusterMessages.TYPE_REBALANCE_DONE -> {
+            ClusterMessages.readRebalanceDone(o.body());
+            doneFrom(from);
+            return null;
+          }
+          default -> throw new MalformedMessageException("unknown message type " + o.type());
+        }
+      } catch (MalformedMessageException | SealException ex) {
+        reject(from, ex);
+        return null;
+      }
+    }
+  }
+
+  private void applyEntries(ClusterMessages.Entries msg) {
+    Membership m = membership;
+    boolean sameView = m != null && m.viewId() == msg.viewId();
+    for (EntryCopy c : msg.entries()) {
+      long h = owned.hashOf(c.key());
+      boolean owner = isOwner(m, h);
+      StateTable table;
+      if (owner) {
+        table = owned;
+      } else if (msg.purpose() == ClusterMessages.PURPOSE_REBALANCE || !sameView || near.getAnyEntry(c.key()) != null) {
+        // Not ours by our view, but the sender thought so or we serve it: keep it near.
+        table = near;
+      } else {
+        continue;
+      }
+      if (table.putIfNewer(c)) {
+        metrics.copiesApplied.increment();
+        if (owner) {
+          near.discard(c.key(), null);
+        }
+        if (upstream != null) {
+          upstream.forward(c);
+        }
+      } else {
+        metrics.copiesStale.increment();
+      }
+    }
+  }
+
+  private byte[] answerPull(byte[] key) {
+    StateEntry e = owned.getAnyEntry(key);
+    if (e == null) {
+      e = near.getAnyEntry(key);
+    }
+    if (e == null) {
+      return null;
+    }
+    Membership m = membership;
+    return frames.frame(ClusterMessages.TYPE_ENTRIES, ClusterMessages.entries(
+        ClusterMessages.PURPOSE_PULL_REPLY, m == null ? 0 : m.viewId(), List.of(e)));
+  }
+
+  private void reject(Address from, Exception ex) {
+    metrics.rejected.increment();
+    warn("dropped a message from " + from + ": " + ex.getMessage());
+  }
+
+  private void warn(String message) {
+    long now = System.currentTimeMillis();
+    long last = lastWarning.get();
+    if (now - last >= WARN_INTERVAL_MILLIS && lastWarning.compareAndSet(last, now)) {
+      LOG.log(Level.WARNING, "[" + settings.nodeName() + "] " + message
+          + " (further warnings of this node are held back for " + WARN_INTERVAL_MILLIS / 1000 + " s)");
+    }
+  }
+
+  // ------------------------------------------------------------ membership
+
+  private void onView(View view) {
+    Membership next = new Membership(view, settings.topology(), settings.owners(), hash);
+    Membership prev = membership;
+    membership = next;
+    rebalancer.execute(() -> {
+      try {
+        rebalance(prev, next, view instanceof MergeView);
+      } catch (RuntimeException ex) {
+        LOG.log(Level.WARNING, "rebalancing after view " + view.getViewId() + " failed", ex);
+      }
+    });
+  }
+
+  private void rebalance(Membership prev, Membership next, boolean merge) {
+    Address self = self();
+    updateReadiness(prev, next);
+    Map<Address, List<StateEntry>> batches = new HashMap<>();
+    Map<Address, Integer> batchBytes = new HashMap<>();
+    for (StateTable table : List.of(owned, near)) {
+      table.forEach(HashRange.ALL, e -> {
+        long h = owned.hashOf(e.key());
+        List<Address> newOwners = next.owners(h);
+        for (Address target : pushTargets(prev, next, merge, h, newOwners, self)) {
+          List<StateEntry> batch = batches.computeIfAbsent(target, t -> new ArrayList<>());
+          batch.add(e);
+          int bytes = batchBytes.merge(target, e.key().length + (e.value() == null ? 0 : e.value().length) + 48, Integer::sum);
+          if (bytes >= PUSH_BATCH_BYTES) {
+            push(target, next, batch);
+            batches.remove(target);
+            batchBytes.remove(target);
+          }
+        }
+        boolean nowOwner = newOwners.contains(self);
+        if (table == owned && !nowOwner) {
+          near.putIfNewer(e);
+          owned.discard(e.key(), e);
+        } else if (table == near && nowOwner) {
+          owned.putIfNewer(e);
+          near.discard(e.key(), e);
+        }
+      });
+    }
+    batches.forEach((target, batch) -> push(target, next, batch));
+    byte[] done = frames.frame(ClusterMessages.TYPE_REBALANCE_DONE, ClusterMessages.rebalanceDone(next.viewId()));
+    for (Address a : next.members()) {
+      if (!a.equals(self) && (prev == null || !prev.contains(a))) {
+        send(a, done);
+      }
+    }
+  }
+
+  /**
+   * Who must receive an entry after a view change: after a merge, every owner (from every holder);
+   * otherwise the new owners, sent by the first old owner still present, or by every holder when no
+   * old owner survived.
+   */
+  private static List<Address> pushTargets(Membership prev, Membership next, boolean merge, long h,
+      List<Address> newOwners, Address self) {
+    if (prev == null) {
+      return List.of();
+    }
+    List<Address> targets = new ArrayList<>(newOwners);
+    targets.remove(self);
+    if (merge || targets.isEmpty()) {
+      return targets;
+    }
+    Address primary = null;
+    for (Address a : prev.rankedOwners(h)) {
+      if (next.contains(a)) {
+        primary = a;
+        break;
+      }
+    }
+    if (primary == null) {
+      return targets;
+    }
+    if (!primary.equals(self)) {
+      return List.of();
+    }
+    targets.removeAll(prev.owners(h));
+    return targets;
+  }
+
+  private void push(Address target, Membership m, List<StateEntry> batch) {
+    byte[] frame = frames.frame(ClusterMessages.TYPE_ENTRIES,
+        ClusterMessages.entries(ClusterMessages.PURPOSE_REBALANCE, m.viewId(), batch));
+    metrics.rebalanced.add(batch.size());
+    send(target, frame);
+  }
+
+  private void send(Address target, byte[] frame) {
+    try {
+      metrics.bytesSent.add(frame.length);
+      dispatcher.castMessage(List.of(target), new BytesMessage(null, frame), RequestOptions.ASYNC().anycasting(true));
+    } catch (Exception ex) {
+      warn("could not send to " + target + ": " + ex);
+    }
+  }
+
+  private void updateReadiness(Membership prev, Membership next) {
+    if (prev == null) {
+      for (Address a : next.members()) {
+        if (!a.equals(self())) {
+          awaitingDone.add(a);
+        }
+      }
+      readinessKnown = true;
+    }
+    awaitingDone.removeIf(a -> !next.contains(a) || doneReceived.contains(a));
+    checkReady();
+  }
+
+  private void doneFrom(Address from) {
+    doneReceived.add(from);
+    awaitingDone.remove(from);
+    checkReady();
+  }
+
+  private void checkReady() {
+    if (readinessKnown && awaitingDone.isEmpty()) {
+      ready.countDown();
+    }
+  }
+
+  // --------------------------------------------------------------- helpers
+
+  private Address self() {
+    return channel.getAddress();
+  }
+
+  private boolean isOwner(Membership m, long keyHash) {
+    return m == null || m.owners(keyHash).contains(self());
+  }
+
+  private StateTable tableFor(Membership m, long keyHash) {
+    return isOwner(m, keyHash) ? owned : near;
+  }
+
+  private StateTable otherTable(StateTable t) {
+    return t == owned ? near : owned;
+  }
+
+  private void sweep() {
+    try {
+      owned.sweep();
+      near.sweep();
+    } catch (RuntimeException ex) {
+      LOG.log(Level.WARNING, "expiry sweep failed", ex);
+    }
+  }
+
+  private void flushTouches() {
+    if (pendingTouches.isEmpty()) {
+      return;
+    }
+    List<ClusterMessages.Touch> batch = new ArrayList<>();
+    for (ByteBuffer k : pendingTouches.keySet()) {
+      Long at = pendingTouches.remove(k);
+      if (at != null) {
+        batch.add(new ClusterMessages.Touch(k.array(), at));
+      }
+      if (batch.size() == 10_000) {
+        sendTouches(batch);
+        batch = new ArrayList<>();
+      }
+    }
+    sendTouches(batch);
+  }
+
+  private void sendTouches(List<ClusterMessages.Touch> batch) {
+    Membership m = membership;
+    if (batch.isEmpty() || m == null || m.members().size() < 2) {
+      return;
+    }
+    try {
+      byte[] frame = frames.frame(ClusterMessages.TYPE_TOUCHES, ClusterMessages.touches(batch));
+      metrics.bytesSent.add(frame.length);
+      dispatcher.castMessage(null, new BytesMessage(null, frame),
+          RequestOptions.ASYNC().transientFlags(Message.TransientFlag.DONT_LOOPBACK));
+    } catch (Exception ex) {
+      warn("could not send access times: " + ex);
+    }
+  }
+
+  private long retransmissionRequests() {
+    NAKACK2 nak = channel.getProtocolStack().findProtocol(NAKACK2.class);
+    return nak == null ? 0 : nak.getXmitRequestsSent();
+  }
+
+  private void registerJmx() {
+    try {
+      jmxName = new ObjectName("dev.baton:type=ClusterNode,cluster=" + ObjectName.quote(settings.clusterName())
+          + ",node=" + ObjectName.quote(settings.nodeName()));
+      ManagementFactory.getPlatformMBeanServer().registerMBean(metrics, jmxName);
+    } catch (Exception ex) {
+      jmxName = null;
+      LOG.log(Level.INFO, "node metrics not registered in JMX: " + ex.getMessage());
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Leaves the cluster and stops every thread of this node. */
+  @Override
+  public void close() {
+    flushTouches();
+    scheduler.shutdownNow();
+    rebalancer.shutdownNow();
+    if (upstream != null) {
+      upstream.close();
+    }
+    dispatcher.stop();
+    channel.close();
+    if (sealer != null) {
+      sealer.close();
+    }
+    if (jmxName != null) {
+      try {
+        ManagementFactory.getPlatformMBeanServer().unregisterMBean(jmxName);
+      } catch (Exception ex) {
+        LOG.log(Level.DEBUG, "unregistering " + jmxName + ": " + ex.getMessage());
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ClusterNode[" + settings.nodeName() + "@" + settings.clusterName() + ", members=" + memberNames() + "]";
+  }
+}

@@ -1,0 +1,61 @@
+package dev.baton.cluster;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import javax.crypto.Mac;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Keys derived from the cluster secret with HKDF-SHA256 (RFC 5869), one per purpose, so that no two
+ * uses share a key: the JGroups membership/transport key, the state-sealing master key and the
+ * BUZhash seed (which keeps key placement unpredictable to outsiders).
+ */
+final class KeyMaterial {
+
+  private final SecretKey transportKey;
+  private final byte[] sealMaster;
+  private final byte[] hashSeed;
+
+  KeyMaterial(byte[] secret) {
+    byte[] prk = hmac(new byte[32], secret);
+    this.transportKey = new SecretKeySpec(expand(prk, "baton/jgroups-transport", 16), "AES");
+    this.sealMaster = expand(prk, "baton/state-seal", 32);
+    this.hashSeed = expand(prk, "baton/buzhash-seed", 32);
+    Arrays.fill(prk, (byte) 0);
+  }
+
+  /** AES-128 key for JGroups SYM_ENCRYPT: who holds it may join and read the cluster's messages. */
+  SecretKey transportKey() {
+    return transportKey;
+  }
+
+  /** Master key from which each sender derives its AES-256-GCM sealing key. */
+  byte[] sealMaster() {
+    return sealMaster.clone();
+  }
+
+  byte[] hashSeed() {
+    return hashSeed.clone();
+  }
+
+  static byte[] hmac(byte[] key, byte[]... parts) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      for (byte[] p : parts) {
+        mac.update(p);
+      }
+      return mac.doFinal();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is required by every Java platform", e);
+    }
+  }
+
+  private static byte[] expand(byte[] prk, String info, int length) {
+    // One HKDF-Expand block suffices for up to 32 bytes.
+    byte[] t = hmac(prk, info.getBytes(StandardCharsets.US_ASCII), new byte[] {1});
+    return Arrays.copyOf(t, length);
+  }
+}

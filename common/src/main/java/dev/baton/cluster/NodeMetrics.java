@@ -1,0 +1,71 @@
+package dev.baton.cluster;
+
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * Counters of one node. Writers increment {@link LongAdder}s (cheap under contention); the gauges
+ * (entries, bytes, members, retransmissions) are read from their owners when asked.
+ */
+public final class NodeMetrics implements NodeMetricsMXBean {
+
+  final LongAdder writes = new LongAdder();
+  final LongAdder bytesSent = new LongAdder();
+  final LongAdder acks = new LongAdder();
+  final LongAdder ackTimeouts = new LongAdder();
+  final LongAdder copiesApplied = new LongAdder();
+  final LongAdder copiesStale = new LongAdder();
+  final LongAdder pulls = new LongAdder();
+  final LongAdder pullHits = new LongAdder();
+  final LongAdder pullMisses = new LongAdder();
+  final LongAdder hits = new LongAdder();
+  final LongAdder misses = new LongAdder();
+  final LongAdder rejected = new LongAdder();
+  final LongAdder rebalanced = new LongAdder();
+
+  private final LongSupplier retransmissions;
+  private final LongSupplier ownedEntries;
+  private final LongSupplier ownedBytes;
+  private final LongSupplier nearEntries;
+  private final LongSupplier nearBytes;
+  private final IntSupplier members;
+
+  NodeMetrics(LongSupplier retransmissions, LongSupplier ownedEntries, LongSupplier ownedBytes,
+      LongSupplier nearEntries, LongSupplier nearBytes, IntSupplier members) {
+    this.retransmissions = retransmissions;
+    this.ownedEntries = ownedEntries;
+    this.ownedBytes = ownedBytes;
+    this.nearEntries = nearEntries;
+    this.nearBytes = nearBytes;
+    this.members = members;
+  }
+
+  @Override public long getWrites() { return writes.sum(); }
+  @Override public long getBytesSent() { return bytesSent.sum(); }
+  @Override public long getAcks() { return acks.sum(); }
+  @Override public long getAckTimeouts() { return ackTimeouts.sum(); }
+  @Override public long getCopiesApplied() { return copiesApplied.sum(); }
+  @Override public long getCopiesStale() { return copiesStale.sum(); }
+  @Override public long getPulls() { return pulls.sum(); }
+  @Override public long getPullHits() { return pullHits.sum(); }
+  @Override public long getPullMisses() { return pullMisses.sum(); }
+  @Override public long getHits() { return hits.sum(); }
+  @Override public long getMisses() { return misses.sum(); }
+  @Override public long getRejectedMessages() { return rejected.sum(); }
+  @Override public long getRebalancedEntries() { return rebalanced.sum(); }
+  @Override public long getRetransmissionRequests() { return retransmissions.getAsLong(); }
+  @Override public long getOwnedEntries() { return ownedEntries.getAsLong(); }
+  @Override public long getOwnedBytes() { return ownedBytes.getAsLong(); }
+  @Override public long getNearEntries() { return nearEntries.getAsLong(); }
+  @Override public long getNearBytes() { return nearBytes.getAsLong(); }
+  @Override public int getMembers() { return members.getAsInt(); }
+
+  @Override
+  public String toString() {
+    return "NodeMetrics[members=" + getMembers() + ", writes=" + getWrites() + ", acks=" + getAcks()
+        + ", ackTimeouts=" + getAckTimeouts() + ", applied=" + getCopiesApplied() + ", stale=" + getCopiesStale()
+        + ", pulls=" + getPulls() + " (hits " + getPullHits() + "), rejected=" + getRejectedMessages()
+        + ", rebalanced=" + getRebalancedEntries() + ", owned=" + getOwnedEntries() + ", near=" + getNearEntries() + "]";
+  }
+}

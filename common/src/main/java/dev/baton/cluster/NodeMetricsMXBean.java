@@ -1,0 +1,24 @@
+package dev.baton.cluster;
+
+/** Read-only counters of one cluster node, as shown in JMX under {@code dev.baton:type=ClusterNode}. */
+public interface NodeMetricsMXBean {
+  long getWrites();
+  long getBytesSent();
+  long getAcks();
+  long getAckTimeouts();
+  long getCopiesApplied();
+  long getCopiesStale();
+  long getPulls();
+  long getPullHits();
+  long getPullMisses();
+  long getHits();
+  long getMisses();
+  long getRejectedMessages();
+  long getRebalancedEntries();
+  long getRetransmissionRequests();
+  long getOwnedEntries();
+  long getOwnedBytes();
+  long getNearEntries();
+  long getNearBytes();
+  int getMembers();
+}

@@ -1,0 +1,132 @@
+package dev.baton.codec;
+
+import dev.baton.state.EntryCopy;
+import dev.baton.state.StateEntry;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Bodies of the messages nodes exchange. Each body is sealed or sent plain behind a header whose
+ * type is one of the {@code TYPE_*} constants here.
+ *
+ * <ul>
+ *   <li>{@link #TYPE_ENTRIES}: {@code purpose(1) viewId(8) count(varint)} then per entry {@code key
+ *       value? version(8) origin(4) created(8) lastAccess(8) maxIdle(8)}; writes, rebalancing pushes
+ *       and pull replies;</li>
+ *   <li>{@link #TYPE_TOUCHES}: {@code count} then {@code key atMillis(8)}: access times;</li>
+ *   <li>{@link #TYPE_PULL}: {@code key}: a request for the newest copy of one entry;</li>
+ *   <li>{@link #TYPE_REBALANCE_DONE}: {@code viewId(8)}: a member finished pushing to a joiner.</li>
+ * </ul>
+ */
+public final class ClusterMessages {
+
+  public static final int TYPE_ENTRIES = 0x20;
+  public static final int TYPE_TOUCHES = 0x21;
+  public static final int TYPE_PULL = 0x22;
+  public static final int TYPE_REBALANCE_DONE = 0x23;
+
+  /** A write made by the sender. */
+  public static final int PURPOSE_WRITE = 1;
+  /** Entries pushed to a member that became their owner. */
+  public static final int PURPOSE_REBALANCE = 2;
+  /** The answer to a pull. */
+  public static final int PURPOSE_PULL_REPLY = 3;
+
+  /** Longest key: a scope of 64 KiB plus an id. */
+  public static final int MAX_KEY_BYTES = 70_000;
+  /** Most entries or touches in one message. */
+  public static final int MAX_COUNT = 100_000;
+
+  private ClusterMessages() {}
+
+  /** Decoded {@link #TYPE_ENTRIES} body. */
+  public record Entries(int purpose, long viewId, List<EntryCopy> entries) {}
+
+  /** One access time. */
+  public record Touch(byte[] key, long atMillis) {}
+
+  public static byte[] entries(int purpose, long viewId, List<? extends StateEntry> entries) {
+    int size = 16;
+    for (StateEntry e : entries) {
+      size += e.key().length + (e.value() == null ? 0 : e.value().length) + 48;
+    }
+    WireWriter w = new WireWriter(size);
+    w.writeByte(purpose).writeLong(viewId).writeVarInt(entries.size());
+    for (StateEntry e : entries) {
+      w.writeBytes(e.key()).writeNullableBytes(e.value()).writeLong(e.version()).writeInt(e.origin())
+          .writeLong(e.createdMillis()).writeLong(e.lastAccessMillis()).writeLong(e.maxIdleMillis());
+    }
+    return w.toByteArray();
+  }
+
+  public static Entries readEntries(byte[] body, CodecLimits limits) throws MalformedMessageException {
+    WireReader in = new WireReader(body);
+    int purpose = in.readByte();
+    if (purpose < PURPOSE_WRITE || purpose > PURPOSE_PULL_REPLY) {
+      throw new MalformedMessageException("unknown entries purpose " + purpose);
+    }
+    long viewId = in.readLong();
+    int count = in.readLength(MAX_COUNT, "entry count");
+    List<EntryCopy> out = new ArrayList<>(Math.min(count, in.remaining() / 40 + 1));
+    for (int i = 0; i < count; i++) {
+      byte[] key = in.readBytes(MAX_KEY_BYTES, "entry key");
+      if (key.length == 0) {
+        throw new MalformedMessageException("empty entry key");
+      }
+      byte[] value = in.readNullableBytes(limits.maxDecompressedBytes(), "entry value");
+      long version = in.readLong();
+      int origin = in.readInt();
+      long created = in.readLong();
+      long lastAccess = in.readLong();
+      long maxIdle = in.readLong();
+      if (maxIdle < 0) {
+        throw new MalformedMessageException("negative max idle time");
+      }
+      out.add(new EntryCopy(key, value, version, origin, created, lastAccess, maxIdle));
+    }
+    in.expectEnd();
+    return new Entries(purpose, viewId, out);
+  }
+
+  public static byte[] touches(List<Touch> touches) {
+    WireWriter w = new WireWriter(touches.size() * 48 + 8);
+    w.writeVarInt(touches.size());
+    for (Touch t : touches) {
+      w.writeBytes(t.key()).writeLong(t.atMillis());
+    }
+    return w.toByteArray();
+  }
+
+  public static List<Touch> readTouches(byte[] body) throws MalformedMessageException {
+    WireReader in = new WireReader(body);
+    int count = in.readLength(MAX_COUNT, "touch count");
+    List<Touch> out = new ArrayList<>(Math.min(count, in.remaining() / 9 + 1));
+    for (int i = 0; i < count; i++) {
+      out.add(new Touch(in.readBytes(MAX_KEY_BYTES, "touch key"), in.readLong()));
+    }
+    in.expectEnd();
+    return out;
+  }
+
+  public static byte[] pull(byte[] key) {
+    return new WireWriter(key.length + 5).writeBytes(key).toByteArray();
+  }
+
+  public static byte[] readPull(byte[] body) throws MalformedMessageException {
+    WireReader in = new WireReader(body);
+    byte[] key = in.readBytes(MAX_KEY_BYTES, "pull key");
+    in.expectEnd();
+    return key;
+  }
+
+  public static byte[] rebalanceDone(long viewId) {
+    return new WireWriter(8).writeLong(viewId).toByteArray();
+  }
+
+  public static long readRebalanceDone(byte[] body) throws MalformedMessageException {
+    WireReader in = new WireReader(body);
+    long v = in.readLong();
+    in.expectEnd();
+    return v;
+  }
+}

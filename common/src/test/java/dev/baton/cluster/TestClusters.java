@@ -1,0 +1,73 @@
+package dev.baton.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Settings for test clusters on loopback. Each cluster gets its own multicast group and port,
+ * derived from the process id and a counter, so tests and parallel test JVMs never hear each other
+ * (a shared group would silently merge them).
+ */
+final class TestClusters {
+
+  static final String SECRET = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
+  private static final AtomicInteger SEQ = new AtomicInteger();
+  private static final long PID = ProcessHandle.current().pid();
+
+  private TestClusters() {}
+
+  /** A fresh cluster name with its own multicast group and port. */
+  static Map<String, String> newCluster(String topology, String writeMode) {
+    int seq = SEQ.incrementAndGet();
+    int slot = (int) ((PID * 31 + seq) % 4000);
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("clusterName", "test-" + PID + "-" + seq);
+    p.put("bindAddress", "127.0.0.1");
+    p.put("mcastAddress", "239.77." + (slot / 250) + "." + (1 + slot % 250));
+    p.put("mcastPort", Integer.toString(46000 + slot));
+    p.put("topology", topology);
+    p.put("writeMode", writeMode);
+    p.put("secret", SECRET);
+    p.put("stateTransferTimeout", "10000");
+    return p;
+  }
+
+  static ClusterNode start(Map<String, String> cluster, String nodeName, Map<String, String> extra) throws Exception {
+    Map<String, String> p = new LinkedHashMap<>(cluster);
+    p.put("nodeName", nodeName);
+    p.putAll(extra);
+    return ClusterNode.start(ClusterSettings.from(p));
+  }
+
+  static List<ClusterNode> startAll(Map<String, String> cluster, int n) throws Exception {
+    List<ClusterNode> nodes = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      nodes.add(start(cluster, "n" + i, Map.of()));
+    }
+    awaitViewSize(nodes, n);
+    return nodes;
+  }
+
+  /** A missing multicast route gives singleton clusters, not an error: always check the view. */
+  static void awaitViewSize(List<ClusterNode> nodes, int n) {
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      for (ClusterNode node : nodes) {
+        assertThat(node.memberNames()).as(node.toString()).hasSize(n);
+      }
+    });
+  }
+
+  static void closeAll(List<ClusterNode> nodes) {
+    for (ClusterNode n : nodes) {
+      n.close();
+    }
+  }
+}
