@@ -103,6 +103,7 @@ public final class ClusterNode implements AutoCloseable {
   private final AtomicLong lastWarning = new AtomicLong();
   private volatile Membership membership;
   private volatile boolean readinessKnown;
+  private volatile boolean closed;
   private ObjectName jmxName;
   private ClusterNode upstream;
 
@@ -274,7 +275,8 @@ public final class ClusterNode implements AutoCloseable {
     RspList<byte[]> rsps;
     try {
       rsps = dispatcher.castMessage(candidates, new BytesMessage(null, frame),
-          new RequestOptions(ResponseMode.GET_ALL, settings.pullTimeout().toMillis()).anycasting(true));
+          new RequestOptions(ResponseMode.GET_ALL, settings.pullTimeout().toMillis()).anycasting(true)
+              .flags(Message.Flag.OOB));
     } catch (Exception ex) {
       LOG.log(Level.WARNING, "pull failed: " + ex);
       return null;
@@ -504,6 +506,10 @@ public final class ClusterNode implements AutoCloseable {
     if (e == null) {
       e = near.getAnyEntry(key);
     }
+    if (e == null && upstream != null) {
+      // A repository answers from the higher repository what it does not hold itself.
+      e = upstream.getOrPull(key);
+    }
     if (e == null) {
       return null;
     }
@@ -532,11 +538,16 @@ public final class ClusterNode implements AutoCloseable {
     Membership next = new Membership(view, settings.topology(), settings.owners(), hash);
     Membership prev = membership;
     membership = next;
+    if (closed) {
+      return;
+    }
     rebalancer.execute(() -> {
       try {
         rebalance(prev, next, view instanceof MergeView);
       } catch (RuntimeException ex) {
-        LOG.log(Level.WARNING, "rebalancing after view " + view.getViewId() + " failed", ex);
+        if (!closed) {
+          LOG.log(Level.WARNING, "rebalancing after view " + view.getViewId() + " failed", ex);
+        }
       }
     });
   }
@@ -739,9 +750,15 @@ public final class ClusterNode implements AutoCloseable {
   /** Leaves the cluster and stops every thread of this node. */
   @Override
   public void close() {
+    closed = true;
     flushTouches();
     scheduler.shutdownNow();
     rebalancer.shutdownNow();
+    try {
+      rebalancer.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+    }
     if (upstream != null) {
       upstream.close();
     }

@@ -1,0 +1,127 @@
+package dev.baton.cluster;
+
+import static dev.baton.cluster.TestClusters.closeAll;
+import static dev.baton.cluster.TestClusters.newCluster;
+import static dev.baton.cluster.TestClusters.startAll;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.baton.codec.ClusterMessages;
+import dev.baton.state.EntryCopy;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.jgroups.BytesMessage;
+import org.jgroups.JChannel;
+import org.jgroups.blocks.MessageDispatcher;
+import org.jgroups.blocks.RequestOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Nodes without the secret stay out; hostile messages from inside are dropped and counted. */
+class SecurityTest {
+
+  private final List<ClusterNode> nodes = new ArrayList<>();
+  private final List<AutoCloseable> others = new ArrayList<>();
+
+  @AfterEach
+  void close() throws Exception {
+    for (AutoCloseable c : others) {
+      c.close();
+    }
+    closeAll(nodes);
+  }
+
+  private static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aNodeWithAnotherSecretDoesNotJoinAndReadsNothing() throws Exception {
+    Map<String, String> cluster = newCluster("replicated", "sync");
+    nodes.addAll(startAll(cluster, 2));
+    nodes.get(0).put(b("card"), b("4111 1111 1111 1111"), 0);
+    String otherSecret = Base64.getEncoder().encodeToString("ffffffffffffffffffffffffffffffff".getBytes());
+    ClusterNode intruder = TestClusters.start(cluster, "intruder", Map.of("secret", otherSecret));
+    others.add(intruder);
+    assertThat(intruder.memberNames()).containsExactly("intruder");
+    assertThat(intruder.get(b("card"))).isNull();
+    assertThat(intruder.getOrPull(b("card"))).isNull();
+    for (ClusterNode n : nodes) {
+      assertThat(n.memberNames()).containsExactlyInAnyOrder("n1", "n2");
+    }
+    nodes.get(1).put(b("after"), b("x"), 0);
+    assertThat(nodes.get(0).get(b("after"))).as("the cluster keeps serving").isNotNull();
+  }
+
+  @Test
+  void aPlaintextNodeDoesNotJoinAnEncryptedCluster() throws Exception {
+    Map<String, String> cluster = newCluster("replicated", "sync");
+    nodes.addAll(startAll(cluster, 2));
+    nodes.get(0).put(b("card"), b("4111"), 0);
+    ClusterNode intruder = TestClusters.start(cluster, "plain", Map.of("encryption", "none", "secret", ""));
+    others.add(intruder);
+    assertThat(intruder.memberNames()).containsExactly("plain");
+    assertThat(intruder.getOrPull(b("card"))).isNull();
+  }
+
+  @Test
+  void malformedMessagesFromAMemberAreDroppedCountedAndTheNodeKeepsServing() throws Exception {
+    // Plaintext, so that a raw JGroups member can join and send whatever it likes.
+    Map<String, String> cluster = newCluster("replicated", "sync");
+    cluster.put("encryption", "none");
+    cluster.remove("secret");
+    nodes.addAll(startAll(cluster, 2));
+    JChannel raw = new JChannel(new java.io.ByteArrayInputStream(ChannelFactory.fill(
+        new String(ChannelFactory.class.getResourceAsStream("udp.xml").readAllBytes(), StandardCharsets.UTF_8),
+        Map.of("bindAddress", "127.0.0.1", "mcastAddress", cluster.get("mcastAddress"),
+            "mcastPort", cluster.get("mcastPort"), "ipTtl", "0", "joinTimeout", "500ms"), "udp")
+        .getBytes(StandardCharsets.UTF_8)));
+    raw.name("raw");
+    MessageDispatcher attacker = new MessageDispatcher(raw, msg -> null);
+    others.add(attacker);
+    others.add(raw);
+    raw.connect(cluster.get("clusterName"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> nodes.get(0).memberNames().size() == 3);
+
+    List<byte[]> bad = new ArrayList<>();
+    Random rnd = new Random(9);
+    byte[] valid = new Frames(null).frame(ClusterMessages.TYPE_ENTRIES, ClusterMessages.entries(
+        ClusterMessages.PURPOSE_WRITE, 1, List.of(new EntryCopy(b("k"), b("v"), 1, 1, 1, 1, 0))));
+    bad.add(new byte[0]);
+    bad.add(new byte[] {(byte) 0xBA});
+    bad.add(java.util.Arrays.copyOf(valid, valid.length - 3)); // truncated
+    byte[] version = valid.clone();
+    version[2] = 9;
+    bad.add(version);
+    byte[] type = valid.clone();
+    type[3] = 0x7E;
+    bad.add(type);
+    byte[] sealedFlag = valid.clone();
+    sealedFlag[3] |= (byte) 0x80;
+    bad.add(sealedFlag);
+    byte[] hugeCount = new Frames(null).frame(ClusterMessages.TYPE_ENTRIES,
+        new dev.baton.codec.WireWriter(16).writeByte(1).writeLong(1).writeVarInt(Integer.MAX_VALUE).toByteArray());
+    bad.add(hugeCount);
+    for (int i = 0; i < 200; i++) {
+      byte[] noise = new byte[rnd.nextInt(300)];
+      rnd.nextBytes(noise);
+      bad.add(noise);
+    }
+    for (byte[] m : bad) {
+      attacker.castMessage(null, new BytesMessage(null, m), RequestOptions.ASYNC());
+    }
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      for (ClusterNode n : nodes) {
+        assertThat(n.metrics().getRejectedMessages()).isEqualTo(bad.size());
+      }
+    });
+    nodes.get(0).put(b("still"), b("serving"), 0);
+    assertThat(nodes.get(1).get(b("still"))).isNotNull();
+    assertThat(nodes.get(1).get(b("k"))).as("nothing from the bad messages was applied").isNull();
+  }
+}
