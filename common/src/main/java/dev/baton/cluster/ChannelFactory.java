@@ -10,43 +10,51 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.crypto.SecretKey;
 import org.jgroups.JChannel;
-import org.jgroups.protocols.ASYM_ENCRYPT;
-import org.jgroups.protocols.SYM_ENCRYPT;
-import org.jgroups.protocols.pbcast.NAKACK2;
+import org.jgroups.protocols.AUTH;
+import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.stack.ProtocolStack;
 
 /**
  * Builds the JGroups channel of a node from a stack file: a bundled one ({@code udp}, {@code tcp})
  * or the operator's. {@code ${baton.*}} placeholders are filled from the settings. Unless the
- * operator opted out, a {@code SYM_ENCRYPT} keyed from the cluster secret is inserted below NAKACK2:
- * a node without the secret cannot join or read anything.
+ * operator opted out, an {@code AUTH} protocol with a {@link SecretToken} is inserted below GMS: a
+ * node without the secret cannot join. (State payloads are sealed by {@link Sealer}, so JGroups'
+ * SYM_ENCRYPT, which would encrypt every message a second time, is not used; an operator stack may
+ * still add it.)
  */
-final class ChannelFactory {
+public final class ChannelFactory {
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{baton\\.([A-Za-z]+)(?::([^}]*))?}");
 
   private ChannelFactory() {}
 
-  static JChannel create(ClusterSettings s, SecretKey transportKey) throws Exception {
+  /**
+   * A bare JGroups channel with exactly the stack a node of these settings would use (including
+   * the AUTH token keyed from the secret), without Baton on top: the baseline for measuring Baton's
+   * overhead over the engine. Not connected.
+   */
+  public static JChannel rawChannel(ClusterSettings s) throws Exception {
+    return create(s, s.encrypted() ? new KeyMaterial(s.secret()).authKey() : null);
+  }
+
+  static JChannel create(ClusterSettings s, byte[] authKey) throws Exception {
     String xml = fill(readStack(s.stack()), placeholders(s), s.stack());
     JChannel ch = new JChannel(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
     ProtocolStack stack = ch.getProtocolStack();
-    boolean ownEncryption = stack.findProtocol(SYM_ENCRYPT.class) != null || stack.findProtocol(ASYM_ENCRYPT.class) != null;
-    if (transportKey != null && !ownEncryption) {
-      if (stack.findProtocol(NAKACK2.class) == null) {
+    if (authKey != null && stack.findProtocol(AUTH.class) == null) {
+      if (stack.findProtocol(GMS.class) == null) {
         ch.close();
-        throw new ClusterConfigException("stack", "stack " + s.stack() + " has no pbcast.NAKACK2",
-            "Baton needs NAKACK2 (reliable multicast); start from the bundled udp or tcp stack");
+        throw new ClusterConfigException("stack", "stack " + s.stack() + " has no pbcast.GMS",
+            "Baton needs GMS (group membership); start from the bundled udp or tcp stack");
       }
-      SYM_ENCRYPT sym = new SYM_ENCRYPT()
-          .setSecretKey(transportKey)
-          .symAlgorithm("AES/CBC/PKCS5Padding")
-          .symIvLength(16);
-      stack.insertProtocol(sym, ProtocolStack.Position.BELOW, NAKACK2.class);
+      AUTH auth = new AUTH();
+      SecretToken token = new SecretToken(authKey);
+      auth.setAuthToken(token);
+      token.setAuth(auth);
+      stack.insertProtocol(auth, ProtocolStack.Position.BELOW, GMS.class);
       // The stack was initialised when the channel was built; a protocol inserted later is not.
-      sym.init();
+      auth.init();
     }
     return ch;
   }

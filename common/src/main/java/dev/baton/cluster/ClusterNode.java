@@ -97,6 +97,7 @@ public final class ClusterNode implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final ConcurrentHashMap<ByteBuffer, Long> pendingTouches = new ConcurrentHashMap<>();
   private final List<Consumer<StateEntry>> expiryListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<StateEntry>> changeListeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch ready = new CountDownLatch(1);
   private final Set<Address> awaitingDone = ConcurrentHashMap.newKeySet();
   private final Set<Address> doneReceived = ConcurrentHashMap.newKeySet();
@@ -130,7 +131,7 @@ public final class ClusterNode implements AutoCloseable {
           + "session data, logins and TLS keys cross the network in plaintext and any host that can reach "
           + "the cluster's ports can join it");
     }
-    this.channel = ChannelFactory.create(settings, keys != null ? keys.transportKey() : null);
+    this.channel = ChannelFactory.create(settings, keys != null ? keys.authKey() : null);
     byte[] role = settings.role() == ClusterSettings.Role.REPOSITORY ? new byte[] {'R'} : new byte[] {'E'};
     String name = settings.nodeName();
     channel.name(name);
@@ -169,7 +170,13 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   private void connect() throws Exception {
-    channel.connect(settings.clusterName());
+    try {
+      channel.connect(settings.clusterName());
+    } catch (SecurityException e) {
+      throw new ClusterConfigException(settings.encrypted() ? "secret" : "encryption",
+          "cluster '" + settings.clusterName() + "' refused this node (" + e.getMessage() + ")",
+          "give every node the same cluster secret, and encryption=none on all nodes or none");
+    }
     long sweep = settings.sweepInterval().toMillis();
     scheduler.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
     long touch = settings.touchInterval().toMillis();
@@ -215,6 +222,33 @@ public final class ClusterNode implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /** The JGroups channel, for fault-injection tests. */
+  JChannel channel() {
+    return channel;
+  }
+
+  /** The table of owned entries, for tests that need a node to lose a copy. */
+  StateTable ownedTable() {
+    return owned;
+  }
+
+  /**
+   * Told after a write made on another node (a copy, a delta or a pulled entry) was applied here,
+   * with the entry now held. Runs on a cluster thread: it must be quick and must not block.
+   */
+  public void addChangeListener(Consumer<StateEntry> listener) {
+    changeListeners.add(listener);
+  }
+
+  private void changed(StateTable table, byte[] key) {
+    if (!changeListeners.isEmpty()) {
+      StateEntry e = table.getAnyEntry(key);
+      if (e != null) {
+        changeListeners.forEach(l -> l.accept(e));
+      }
+    }
   }
 
   /** Told when an entry this node owns expires (once per owner). */
@@ -270,6 +304,16 @@ public final class ClusterNode implements AutoCloseable {
       candidates.addAll(m.members());
       candidates.remove(self());
     }
+    StateEntry newest = pullFrom(key, candidates);
+    if (newest != null && newest.isTombstone()) {
+      tableFor(m, owned.hashOf(key)).putIfNewer(newest);
+      return null;
+    }
+    return newest;
+  }
+
+  /** The newest copy (possibly a tombstone) the candidates answer within the pull timeout, or null. */
+  private StateEntry pullFrom(byte[] key, List<Address> candidates) {
     metrics.pulls.increment();
     byte[] frame = frames.frame(ClusterMessages.TYPE_PULL, ClusterMessages.pull(key));
     RspList<byte[]> rsps;
@@ -298,10 +342,6 @@ public final class ClusterNode implements AutoCloseable {
         reject(r.getKey(), ex);
       }
     }
-    if (newest != null && newest.isTombstone()) {
-      tableFor(m, owned.hashOf(key)).putIfNewer(newest);
-      return null;
-    }
     return newest;
   }
 
@@ -325,6 +365,35 @@ public final class ClusterNode implements AutoCloseable {
     StateEntry written = table.put(key, value, maxIdleMillis);
     otherTable(table).discard(key, null);
     replicate(written, m, h, mode);
+    return written;
+  }
+
+  /**
+   * Writes {@code newValue}, made by changing {@code base} (the entry this node returned earlier),
+   * and replicates only the change: {@code delta}, which receivers apply to their copy of
+   * {@code base}. A receiver whose copy is not {@code base} fetches the whole new value from this
+   * node instead. If this node no longer holds {@code base} itself (another write came in between),
+   * the whole value is replicated. Deltas are understood for {@link dev.baton.state.StateKind#HTTP_SESSION}
+   * entries ({@link dev.baton.codec.SessionDelta}).
+   */
+  public StateEntry putDelta(byte[] key, StateEntry base, byte[] newValue, byte[] delta, long maxIdleMillis,
+      WriteMode mode) {
+    Membership m = membership;
+    long h = owned.hashOf(key);
+    StateTable table = tableFor(m, h);
+    boolean[] onBase = new boolean[1];
+    StateEntry written = table.compute(key, maxIdleMillis, current -> {
+      // The table never copies values, so the same array means the same write.
+      onBase[0] = current != null && current == base.value();
+      return newValue;
+    });
+    otherTable(table).discard(key, null);
+    if (onBase[0] && m != null && m.members().size() > 1) {
+      metrics.deltasSent.increment();
+      multicast(m, h, frames.frame(ClusterMessages.TYPE_DELTA, ClusterMessages.delta(m.viewId(), base, written, delta)), mode);
+    } else {
+      replicate(written, m, h, mode);
+    }
     return written;
   }
 
@@ -372,8 +441,12 @@ public final class ClusterNode implements AutoCloseable {
     if (m == null || m.members().size() < 2) {
       return;
     }
-    byte[] frame = frames.frame(ClusterMessages.TYPE_ENTRIES,
-        ClusterMessages.entries(ClusterMessages.PURPOSE_WRITE, m.viewId(), List.of(e)));
+    multicast(m, keyHash, frames.frame(ClusterMessages.TYPE_ENTRIES,
+        ClusterMessages.entries(ClusterMessages.PURPOSE_WRITE, m.viewId(), List.of(e))), mode);
+  }
+
+  /** Multicasts a write once; in sync mode waits for the key's other owners. */
+  private void multicast(Membership m, long keyHash, byte[] frame, WriteMode mode) {
     metrics.writes.increment();
     metrics.bytesSent.add(frame.length);
     List<Address> targets = new ArrayList<>(m.owners(keyHash));
@@ -447,6 +520,10 @@ public final class ClusterNode implements AutoCloseable {
             applyEntries(ClusterMessages.readEntries(o.body(), limits));
             return Boolean.TRUE;
           }
+          case ClusterMessages.TYPE_DELTA -> {
+            applyDelta(ClusterMessages.readDelta(o.body(), limits), from);
+            return Boolean.TRUE;
+          }
           case ClusterMessages.TYPE_TOUCHES -> {
             for (ClusterMessages.Touch t : ClusterMessages.readTouches(o.body())) {
               if (!owned.touch(t.key(), t.atMillis())) {
@@ -492,12 +569,47 @@ public final class ClusterNode implements AutoCloseable {
         if (owner) {
           near.discard(c.key(), null);
         }
+        changed(table, c.key());
         if (upstream != null) {
           upstream.forward(c);
         }
       } else {
         metrics.copiesStale.increment();
       }
+    }
+  }
+
+  private void applyDelta(ClusterMessages.Delta d, Address from) throws MalformedMessageException {
+    Membership m = membership;
+    EntryCopy w = d.written();
+    long h = owned.hashOf(w.key());
+    boolean owner = isOwner(m, h);
+    StateTable table = owner ? owned : near;
+    StateEntry held = table.getAnyEntry(w.key());
+    if (!owner && held == null) {
+      return; // neither ours nor something we serve
+    }
+    if (held != null && !Versions.isNewer(w, held)) {
+      metrics.copiesStale.increment();
+      return;
+    }
+    if (held != null && held.value() != null && held.version() == d.baseVersion() && held.origin() == d.baseOrigin()) {
+      byte[] merged = Deltas.apply(w.key(), held.value(), d.delta(), limits);
+      if (merged != null) {
+        table.putIfNewer(new EntryCopy(w.key(), merged, w.version(), w.origin(), w.createdMillis(),
+            w.lastAccessMillis(), w.maxIdleMillis()));
+        metrics.deltasApplied.increment();
+        metrics.copiesApplied.increment();
+        changed(table, w.key());
+        return;
+      }
+    }
+    // Not on the base the delta was made from: take the whole value from the writer.
+    metrics.deltaFallbacks.increment();
+    StateEntry full = pullFrom(w.key(), List.of(from));
+    if (full != null && table.putIfNewer(full)) {
+      metrics.copiesApplied.increment();
+      changed(table, w.key());
     }
   }
 
@@ -585,7 +697,7 @@ public final class ClusterNode implements AutoCloseable {
     byte[] done = frames.frame(ClusterMessages.TYPE_REBALANCE_DONE, ClusterMessages.rebalanceDone(next.viewId()));
     for (Address a : next.members()) {
       if (!a.equals(self) && (prev == null || !prev.contains(a))) {
-        send(a, done);
+        unicast(a, done);
       }
     }
   }
@@ -626,10 +738,10 @@ public final class ClusterNode implements AutoCloseable {
     byte[] frame = frames.frame(ClusterMessages.TYPE_ENTRIES,
         ClusterMessages.entries(ClusterMessages.PURPOSE_REBALANCE, m.viewId(), batch));
     metrics.rebalanced.add(batch.size());
-    send(target, frame);
+    unicast(target, frame);
   }
 
-  private void send(Address target, byte[] frame) {
+  private void unicast(Address target, byte[] frame) {
     try {
       metrics.bytesSent.add(frame.length);
       dispatcher.castMessage(List.of(target), new BytesMessage(null, frame), RequestOptions.ASYNC().anycasting(true));

@@ -4,31 +4,30 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import javax.crypto.Mac;
-import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Keys derived from the cluster secret with HKDF-SHA256 (RFC 5869), one per purpose, so that no two
- * uses share a key: the JGroups membership/transport key, the state-sealing master key and the
+ * uses share a key: the JGroups membership (AUTH) key, the state-sealing master key and the
  * BUZhash seed (which keeps key placement unpredictable to outsiders).
  */
 final class KeyMaterial {
 
-  private final SecretKey transportKey;
+  private final byte[] authKey;
   private final byte[] sealMaster;
   private final byte[] hashSeed;
 
   KeyMaterial(byte[] secret) {
     byte[] prk = hmac(new byte[32], secret);
-    this.transportKey = new SecretKeySpec(expand(prk, "baton/jgroups-transport", 16), "AES");
+    this.authKey = expand(prk, "baton/jgroups-auth", 32);
     this.sealMaster = expand(prk, "baton/state-seal", 32);
     this.hashSeed = expand(prk, "baton/buzhash-seed", 32);
     Arrays.fill(prk, (byte) 0);
   }
 
-  /** AES-128 key for JGroups SYM_ENCRYPT: who holds it may join and read the cluster's messages. */
-  SecretKey transportKey() {
-    return transportKey;
+  /** HMAC key of the JGroups AUTH token: who holds it may join the cluster. */
+  byte[] authKey() {
+    return authKey.clone();
   }
 
   /** Master key from which each sender derives its AES-256-GCM sealing key. */

@@ -23,6 +23,9 @@ public final class NodeMetrics implements NodeMetricsMXBean {
   final LongAdder misses = new LongAdder();
   final LongAdder rejected = new LongAdder();
   final LongAdder rebalanced = new LongAdder();
+  final LongAdder deltasSent = new LongAdder();
+  final LongAdder deltasApplied = new LongAdder();
+  final LongAdder deltaFallbacks = new LongAdder();
 
   private final LongSupplier retransmissions;
   private final LongSupplier ownedEntries;
@@ -54,6 +57,9 @@ public final class NodeMetrics implements NodeMetricsMXBean {
   @Override public long getMisses() { return misses.sum(); }
   @Override public long getRejectedMessages() { return rejected.sum(); }
   @Override public long getRebalancedEntries() { return rebalanced.sum(); }
+  @Override public long getDeltasSent() { return deltasSent.sum(); }
+  @Override public long getDeltasApplied() { return deltasApplied.sum(); }
+  @Override public long getDeltaFallbacks() { return deltaFallbacks.sum(); }
   @Override public long getRetransmissionRequests() { return retransmissions.getAsLong(); }
   @Override public long getOwnedEntries() { return ownedEntries.getAsLong(); }
   @Override public long getOwnedBytes() { return ownedBytes.getAsLong(); }
@@ -66,6 +72,7 @@ public final class NodeMetrics implements NodeMetricsMXBean {
     return "NodeMetrics[members=" + getMembers() + ", writes=" + getWrites() + ", acks=" + getAcks()
         + ", ackTimeouts=" + getAckTimeouts() + ", applied=" + getCopiesApplied() + ", stale=" + getCopiesStale()
         + ", pulls=" + getPulls() + " (hits " + getPullHits() + "), rejected=" + getRejectedMessages()
-        + ", rebalanced=" + getRebalancedEntries() + ", owned=" + getOwnedEntries() + ", near=" + getNearEntries() + "]";
+        + ", rebalanced=" + getRebalancedEntries() + ", deltas=" + getDeltasSent() + "/" + getDeltasApplied()
+        + " (fallbacks " + getDeltaFallbacks() + ")" + ", owned=" + getOwnedEntries() + ", near=" + getNearEntries() + "]";
   }
 }

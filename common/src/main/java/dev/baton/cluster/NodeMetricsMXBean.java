@@ -14,6 +14,9 @@ public interface NodeMetricsMXBean {
   long getHits();
   long getMisses();
   long getRejectedMessages();
+  long getDeltasSent();
+  long getDeltasApplied();
+  long getDeltaFallbacks();
   long getRebalancedEntries();
   long getRetransmissionRequests();
   long getOwnedEntries();

@@ -15,7 +15,10 @@ import java.util.List;
  *       and pull replies;</li>
  *   <li>{@link #TYPE_TOUCHES}: {@code count} then {@code key atMillis(8)}: access times;</li>
  *   <li>{@link #TYPE_PULL}: {@code key}: a request for the newest copy of one entry;</li>
- *   <li>{@link #TYPE_REBALANCE_DONE}: {@code viewId(8)}: a member finished pushing to a joiner.</li>
+ *   <li>{@link #TYPE_REBALANCE_DONE}: {@code viewId(8)}: a member finished pushing to a joiner;</li>
+ *   <li>{@link #TYPE_DELTA}: {@code viewId(8) key baseVersion(8) baseOrigin(4) version(8) origin(4)
+ *       created(8) lastAccess(8) maxIdle(8) delta}: a write sent as its change against a base
+ *       version.</li>
  * </ul>
  */
 public final class ClusterMessages {
@@ -24,6 +27,7 @@ public final class ClusterMessages {
   public static final int TYPE_TOUCHES = 0x21;
   public static final int TYPE_PULL = 0x22;
   public static final int TYPE_REBALANCE_DONE = 0x23;
+  public static final int TYPE_DELTA = 0x24;
 
   /** A write made by the sender. */
   public static final int PURPOSE_WRITE = 1;
@@ -128,5 +132,40 @@ public final class ClusterMessages {
     long v = in.readLong();
     in.expectEnd();
     return v;
+  }
+
+  /**
+   * Decoded {@link #TYPE_DELTA} body.
+   *
+   * @param written the new entry's metadata; its value is null (the receiver builds it)
+   */
+  public record Delta(long viewId, long baseVersion, int baseOrigin, EntryCopy written, byte[] delta) {}
+
+  public static byte[] delta(long viewId, StateEntry base, StateEntry written, byte[] delta) {
+    WireWriter w = new WireWriter(written.key().length + delta.length + 80);
+    w.writeLong(viewId).writeBytes(written.key()).writeLong(base.version()).writeInt(base.origin())
+        .writeLong(written.version()).writeInt(written.origin()).writeLong(written.createdMillis())
+        .writeLong(written.lastAccessMillis()).writeLong(written.maxIdleMillis()).writeBytes(delta);
+    return w.toByteArray();
+  }
+
+  public static Delta readDelta(byte[] body, CodecLimits limits) throws MalformedMessageException {
+    WireReader in = new WireReader(body);
+    long viewId = in.readLong();
+    byte[] key = in.readBytes(MAX_KEY_BYTES, "delta key");
+    long baseVersion = in.readLong();
+    int baseOrigin = in.readInt();
+    long version = in.readLong();
+    int origin = in.readInt();
+    long created = in.readLong();
+    long lastAccess = in.readLong();
+    long maxIdle = in.readLong();
+    if (maxIdle < 0) {
+      throw new MalformedMessageException("negative max idle time");
+    }
+    byte[] delta = in.readBytes(limits.maxDecompressedBytes(), "delta");
+    in.expectEnd();
+    return new Delta(viewId, baseVersion, baseOrigin,
+        new EntryCopy(key, null, version, origin, created, lastAccess, maxIdle), delta);
   }
 }

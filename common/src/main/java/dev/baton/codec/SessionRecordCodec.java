@@ -29,28 +29,8 @@ public final class SessionRecordCodec {
       size += a.getKey().length() * 3 + a.getValue().length + 10;
     }
     WireWriter w = WireWriter.message(WireFormat.TYPE_SESSION_RECORD, size);
-    w.writeString(r.id())
-        .writeLong(r.createdMillis())
-        .writeLong(r.accessedMillis())
-        .writeLong(r.lastAccessedMillis())
-        .writeInt(r.maxInactiveSeconds())
-        .writeNullableString(r.lastNode())
-        .writeLong(r.lastSavedMillis());
-    AuthInfo auth = r.auth();
-    w.writeBoolean(auth != null);
-    if (auth != null) {
-      w.writeString(auth.name()).writeString(auth.authType()).writeVarInt(auth.roles().size());
-      for (String role : auth.roles()) {
-        w.writeString(role);
-      }
-    }
-    TlsIdentity tls = r.tls();
-    w.writeBoolean(tls != null);
-    if (tls != null) {
-      w.writeNullableString(tls.protocol())
-          .writeNullableString(tls.cipherSuite())
-          .writeNullableString(tls.peerPrincipal());
-    }
+    w.writeString(r.id()).writeLong(r.createdMillis());
+    writeMeta(w, r);
     w.writeVarInt(r.attributes().size());
     for (Map.Entry<String, byte[]> a : r.attributes().entrySet()) {
       w.writeString(a.getKey()).writeBytes(a.getValue());
@@ -70,13 +50,49 @@ public final class SessionRecordCodec {
       throw new MalformedMessageException("expected a session record, got type " + type);
     }
     String id = in.readString(CodecLimits.MAX_NAME_BYTES, "session id");
-    long created = in.readLong();
-    long accessed = in.readLong();
-    long lastAccessed = in.readLong();
-    int maxInactive = in.readInt();
-    SessionRecord r = new SessionRecord(id, created, maxInactive);
-    r.accessedMillis(accessed);
-    r.lastAccessedMillis(lastAccessed);
+    SessionRecord r = new SessionRecord(id, in.readLong(), 0);
+    readMeta(in, r);
+    int count = in.readLength(limits.maxAttributes(), "attribute count");
+    for (int i = 0; i < count; i++) {
+      String name = in.readString(CodecLimits.MAX_NAME_BYTES, "attribute name");
+      r.attribute(name, in.readBytes(limits.maxAttributeBytes(), "attribute '" + name + "'"));
+    }
+    in.expectEnd();
+    return r;
+  }
+
+  /**
+   * The metadata block shared by records and deltas: accessed, lastAccessed, maxInactive,
+   * lastNode?, lastSaved, auth?, tls?.
+   */
+  static void writeMeta(WireWriter w, SessionRecord r) {
+    w.writeLong(r.accessedMillis())
+        .writeLong(r.lastAccessedMillis())
+        .writeInt(r.maxInactiveSeconds())
+        .writeNullableString(r.lastNode())
+        .writeLong(r.lastSavedMillis());
+    AuthInfo auth = r.auth();
+    w.writeBoolean(auth != null);
+    if (auth != null) {
+      w.writeString(auth.name()).writeString(auth.authType()).writeVarInt(auth.roles().size());
+      for (String role : auth.roles()) {
+        w.writeString(role);
+      }
+    }
+    TlsIdentity tls = r.tls();
+    w.writeBoolean(tls != null);
+    if (tls != null) {
+      w.writeNullableString(tls.protocol())
+          .writeNullableString(tls.cipherSuite())
+          .writeNullableString(tls.peerPrincipal());
+    }
+  }
+
+  /** Reads what {@link #writeMeta} wrote into {@code r}. */
+  static void readMeta(WireReader in, SessionRecord r) throws MalformedMessageException {
+    r.accessedMillis(in.readLong());
+    r.lastAccessedMillis(in.readLong());
+    r.maxInactiveSeconds(in.readInt());
     r.lastNode(in.readNullableString(CodecLimits.MAX_NAME_BYTES, "last node"));
     r.lastSavedMillis(in.readLong());
     if (in.readBoolean()) {
@@ -95,12 +111,5 @@ public final class SessionRecordCodec {
           in.readNullableString(CodecLimits.MAX_NAME_BYTES, "cipher suite"),
           in.readNullableString(CodecLimits.MAX_NAME_BYTES, "peer principal")));
     }
-    int count = in.readLength(limits.maxAttributes(), "attribute count");
-    for (int i = 0; i < count; i++) {
-      String name = in.readString(CodecLimits.MAX_NAME_BYTES, "attribute name");
-      r.attribute(name, in.readBytes(limits.maxAttributeBytes(), "attribute '" + name + "'"));
-    }
-    in.expectEnd();
-    return r;
   }
 }

@@ -17,6 +17,8 @@ public final class WireFormat {
   public static final int TYPE_COMPRESSED = 0x01;
   /** Type of an encoded {@link dev.baton.state.SessionRecord}. */
   public static final int TYPE_SESSION_RECORD = 0x10;
+  /** Type of an encoded {@link SessionDelta}. */
+  public static final int TYPE_SESSION_DELTA = 0x11;
 
   private WireFormat() {}
 }

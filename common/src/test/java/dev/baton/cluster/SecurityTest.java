@@ -4,6 +4,7 @@ import static dev.baton.cluster.TestClusters.closeAll;
 import static dev.baton.cluster.TestClusters.newCluster;
 import static dev.baton.cluster.TestClusters.startAll;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.baton.codec.ClusterMessages;
@@ -41,16 +42,15 @@ class SecurityTest {
   }
 
   @Test
-  void aNodeWithAnotherSecretDoesNotJoinAndReadsNothing() throws Exception {
+  void aNodeWithAnotherSecretIsRefusedWithAClearError() throws Exception {
     Map<String, String> cluster = newCluster("replicated", "sync");
     nodes.addAll(startAll(cluster, 2));
     nodes.get(0).put(b("card"), b("4111 1111 1111 1111"), 0);
     String otherSecret = Base64.getEncoder().encodeToString("ffffffffffffffffffffffffffffffff".getBytes());
-    ClusterNode intruder = TestClusters.start(cluster, "intruder", Map.of("secret", otherSecret));
-    others.add(intruder);
-    assertThat(intruder.memberNames()).containsExactly("intruder");
-    assertThat(intruder.get(b("card"))).isNull();
-    assertThat(intruder.getOrPull(b("card"))).isNull();
+    assertThatThrownBy(() -> TestClusters.start(cluster, "intruder", Map.of("secret", otherSecret)))
+        .isInstanceOf(ClusterConfigException.class)
+        .hasMessageContaining("refused this node")
+        .satisfies(e -> assertThat(((ClusterConfigException) e).setting()).isEqualTo("secret"));
     for (ClusterNode n : nodes) {
       assertThat(n.memberNames()).containsExactlyInAnyOrder("n1", "n2");
     }
@@ -59,14 +59,44 @@ class SecurityTest {
   }
 
   @Test
-  void aPlaintextNodeDoesNotJoinAnEncryptedCluster() throws Exception {
+  void aPlaintextNodeIsRefusedByAnEncryptedCluster() throws Exception {
     Map<String, String> cluster = newCluster("replicated", "sync");
     nodes.addAll(startAll(cluster, 2));
-    nodes.get(0).put(b("card"), b("4111"), 0);
-    ClusterNode intruder = TestClusters.start(cluster, "plain", Map.of("encryption", "none", "secret", ""));
-    others.add(intruder);
-    assertThat(intruder.memberNames()).containsExactly("plain");
-    assertThat(intruder.getOrPull(b("card"))).isNull();
+    assertThatThrownBy(() -> TestClusters.start(cluster, "plain", Map.of("encryption", "none", "secret", "")))
+        .isInstanceOf(ClusterConfigException.class).hasMessageContaining("refused this node");
+    for (ClusterNode n : nodes) {
+      assertThat(n.memberNames()).containsExactlyInAnyOrder("n1", "n2");
+    }
+  }
+
+  @Test
+  void payloadsSealedUnderAForeignKeyAreRejectedCountedAndApplyNothing() throws Exception {
+    // A raw member that may join (right secret) but seals with a key of its own, as a tampering
+    // peer or a corrupted payload would look.
+    Map<String, String> cluster = newCluster("replicated", "sync");
+    nodes.addAll(startAll(cluster, 2));
+    Map<String, String> raw = new java.util.HashMap<>(cluster);
+    raw.put("nodeName", "raw");
+    JChannel ch = ChannelFactory.rawChannel(ClusterSettings.from(raw));
+    ch.name("raw");
+    MessageDispatcher sender = new MessageDispatcher(ch, msg -> null);
+    others.add(sender);
+    others.add(ch);
+    ch.connect(cluster.get("clusterName"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> nodes.get(0).memberNames().size() == 3);
+    Sealer foreign = new Sealer(new byte[32]);
+    byte[] forged = new Frames(foreign).frame(ClusterMessages.TYPE_ENTRIES, ClusterMessages.entries(
+        ClusterMessages.PURPOSE_WRITE, 1, List.of(new EntryCopy(b("card"), b("forged"), Long.MAX_VALUE, 1, 1, 1, 0))));
+    foreign.close();
+    sender.castMessage(null, new BytesMessage(null, forged), RequestOptions.ASYNC());
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      for (ClusterNode n : nodes) {
+        assertThat(n.metrics().getRejectedMessages()).isEqualTo(1);
+      }
+    });
+    for (ClusterNode n : nodes) {
+      assertThat(n.get(b("card"))).isNull();
+    }
   }
 
   @Test

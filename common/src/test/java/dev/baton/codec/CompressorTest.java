@@ -7,17 +7,11 @@ import java.io.ByteArrayOutputStream;
 import java.util.Random;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class CompressorTest {
 
   private final Compressor compressor = new Compressor(1024, 1 << 20);
-
-  @AfterEach
-  void close() {
-    compressor.close();
-  }
 
   private static byte[] message(int size) {
     WireWriter w = WireWriter.message(WireFormat.TYPE_SESSION_RECORD, size);

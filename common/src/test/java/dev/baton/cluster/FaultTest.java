@@ -1,0 +1,129 @@
+package dev.baton.cluster;
+
+import static dev.baton.cluster.TestClusters.closeAll;
+import static dev.baton.cluster.TestClusters.newCluster;
+import static dev.baton.cluster.TestClusters.startAll;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.baton.state.StateEntry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jgroups.protocols.DISCARD;
+import org.jgroups.protocols.TP;
+import org.jgroups.stack.ProtocolStack;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Message loss and a network partition, injected with JGroups DISCARD on real channels. */
+class FaultTest {
+
+  private final List<ClusterNode> nodes = new ArrayList<>();
+
+  @AfterEach
+  void close() {
+    closeAll(nodes);
+  }
+
+  private static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static DISCARD discard(ClusterNode n) throws Exception {
+    ProtocolStack stack = n.channel().getProtocolStack();
+    DISCARD d = stack.findProtocol(DISCARD.class);
+    if (d == null) {
+      d = new DISCARD();
+      stack.insertProtocol(d, ProtocolStack.Position.ABOVE, TP.class);
+      d.setAddress(n.channel().getAddress());
+      d.init();
+      d.start();
+    }
+    return d;
+  }
+
+  @Test
+  void withFivePercentLossEveryWriteArrivesOnceAndInOrder() throws Exception {
+    nodes.addAll(startAll(newCluster("replicated", "async"), 3));
+    for (ClusterNode n : nodes) {
+      discard(n).setUpDiscardRate(0.05).setDownDiscardRate(0.05);
+    }
+    int writes = 3000;
+    long start = System.nanoTime();
+    for (int i = 0; i < writes; i++) {
+      // One key written over and over: a reordered or duplicated delivery would show up as stale.
+      nodes.get(0).put(b("seq"), b(Integer.toString(i)), 0);
+    }
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      for (ClusterNode n : nodes.subList(1, 3)) {
+        assertThat(n.metrics().getCopiesApplied()).isEqualTo(writes);
+      }
+    });
+    double seconds = (System.nanoTime() - start) / 1e9;
+    for (ClusterNode n : nodes.subList(1, 3)) {
+      assertThat(n.metrics().getCopiesStale()).as("no duplicate, no reordering").isZero();
+      assertThat(new String(n.get(b("seq")).value(), StandardCharsets.UTF_8)).isEqualTo(Integer.toString(writes - 1));
+      assertThat(n.metrics().getRetransmissionRequests()).as("NAKACK2 had to repair losses").isPositive();
+    }
+    System.out.printf("5%% loss each way: %d async writes delivered to 2 members in %.2f s (%.0f writes/s)%n",
+        writes, seconds, writes / seconds);
+  }
+
+  @Test
+  void afterAPartitionHealsEveryNodeHasTheNewestOfEachKey() throws Exception {
+    // An operator stack file with fast failure detection and merging, to keep the test short.
+    String udp = new String(ChannelFactory.class.getResourceAsStream("udp.xml").readAllBytes(), StandardCharsets.UTF_8)
+        .replace("<MERGE3 max_interval=\"30s\" min_interval=\"10s\"/>", "<MERGE3 max_interval=\"3s\" min_interval=\"1s\"/>")
+        .replace("<FD_ALL3 timeout=\"6s\" interval=\"1s\"/>", "<FD_ALL3 timeout=\"2s\" interval=\"500ms\"/>");
+    Path stack = Files.createTempFile("baton-fast-merge", ".xml");
+    Files.writeString(stack, udp);
+    Map<String, String> cluster = newCluster("replicated", "sync");
+    cluster.put("stack", stack.toString());
+    cluster.put("syncTimeout", "500");
+    nodes.addAll(startAll(cluster, 3));
+    ClusterNode a = nodes.get(0);
+    ClusterNode b = nodes.get(1);
+    ClusterNode c = nodes.get(2);
+    a.put(b("shared"), b("before"), 0);
+
+    // Cut c off from a and b.
+    discard(a).addIgnoreMember(c.channel().getAddress());
+    discard(b).addIgnoreMember(c.channel().getAddress());
+    discard(c).addIgnoredMembers(a.channel().getAddress(), b.channel().getAddress());
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(a.memberNames()).hasSize(2);
+      assertThat(c.memberNames()).hasSize(1);
+    });
+
+    a.put(b("only-ab"), b("written on the a-b side"), 0);
+    c.put(b("only-c"), b("written on the c side"), 0);
+    a.put(b("shared"), b("older"), 0);
+    StateEntry newest = c.put(b("shared"), b("newest"), 0);
+    a.remove(b("deleted-on-ab"));
+    StateEntry zombie = c.put(b("deleted-on-ab"), b("zombie?"), 0);
+    // Writes on two sides of a partition are concurrent; a delete made a clock tick later wins.
+    await().atMost(Duration.ofSeconds(5)).until(() ->
+        System.currentTimeMillis() > dev.baton.state.HybridClock.physicalMillis(zombie.version()) + 1);
+    StateEntry delete = a.remove(b("deleted-on-ab"));
+
+    assertThat(delete.version()).isGreaterThan(zombie.version());
+    for (ClusterNode n : nodes) {
+      discard(n).resetIgnoredMembers();
+    }
+    TestClusters.awaitViewSize(nodes, 3);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      for (ClusterNode n : nodes) {
+        assertThat(n.get(b("only-ab"))).as(n + " only-ab").isNotNull();
+        assertThat(n.get(b("only-c"))).as(n + " only-c").isNotNull();
+        assertThat(n.get(b("shared")).version()).as(n + " shared").isEqualTo(newest.version());
+        assertThat(n.get(b("deleted-on-ab"))).as(n + " the later delete wins").isNull();
+        assertThat(n.getOrPull(b("deleted-on-ab"))).isNull();
+      }
+    });
+  }
+}

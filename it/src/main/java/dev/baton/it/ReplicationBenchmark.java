@@ -1,0 +1,270 @@
+package dev.baton.it;
+
+import dev.baton.cluster.ChannelFactory;
+import dev.baton.cluster.ClusterNode;
+import dev.baton.cluster.ClusterSettings;
+import dev.baton.cluster.WriteMode;
+import dev.baton.hash.RendezvousOwners;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.jgroups.BytesMessage;
+import org.jgroups.JChannel;
+import org.jgroups.Message;
+import org.jgroups.Receiver;
+
+/**
+ * Replication figures for README: three nodes in this JVM on loopback (they share the machine's
+ * cores with the writer), one writer. For each configuration and payload size it reports writes/s,
+ * MB/s, put-to-visible latency on the other nodes (async) or put latency (sync: the put returns when
+ * the owners applied it), each next to raw JGroups multicast of the same payload on the identical
+ * stack, measured in the same run. Bounded: a fixed number of writes per case, each wait capped.
+ *
+ * <p>Run: {@code mvn -q -pl it -am -Pbench verify} (or see README).
+ */
+public final class ReplicationBenchmark {
+
+  private static final String SECRET = Base64.getEncoder().encodeToString(new byte[32]);
+  private static final AtomicInteger PORT = new AtomicInteger(47000 + (int) (ProcessHandle.current().pid() % 500) * 4);
+
+  private ReplicationBenchmark() {}
+
+  record Case(String topology, WriteMode mode, boolean encrypted) {
+    String label() {
+      return topology + ", " + mode.name().toLowerCase(Locale.ROOT) + ", " + (encrypted ? "encrypted" : "plaintext");
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    int scale = args.length > 0 ? Integer.parseInt(args[0]) : 1;
+    List<Case> cases = List.of(
+        new Case("replicated", WriteMode.ASYNC, true),
+        new Case("replicated", WriteMode.SYNC, true),
+        new Case("partitioned", WriteMode.ASYNC, true),
+        new Case("partitioned", WriteMode.SYNC, true),
+        new Case("replicated", WriteMode.ASYNC, false),
+        new Case("replicated", WriteMode.SYNC, false));
+    System.out.println("| configuration | payload | Baton writes/s | Baton MB/s | raw JGroups msgs/s (same stack) | Baton / raw "
+        + "| latency p50 | latency p99 |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
+    for (int size : new int[] {1024, 8192}) {
+      int writes = (size == 1024 ? 20_000 : 8_000) * scale;
+      for (Case c : cases) {
+        double raw = rawMulticast(c.encrypted(), size, writes);
+        Result r = baton(c, size, writes);
+        System.out.printf(Locale.ROOT, "| %s | %d B | %,.0f | %.1f | %,.0f | %.2f | %s | %s |%n", c.label(), size,
+            r.perSecond, r.perSecond * size / 1e6, raw, r.perSecond / raw, micros(r.p50), micros(r.p99));
+      }
+    }
+  }
+
+  private static String micros(long nanos) {
+    return nanos < 1_000_000 ? String.format(Locale.ROOT, "%d µs", nanos / 1000)
+        : String.format(Locale.ROOT, "%.2f ms", nanos / 1e6);
+  }
+
+  private static Map<String, String> settings(String topology, WriteMode mode, boolean encrypted) {
+    int port = PORT.getAndAdd(1);
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("clusterName", "bench-" + port);
+    p.put("bindAddress", "127.0.0.1");
+    p.put("mcastAddress", "239.78." + (port % 200) + "." + (1 + port % 250));
+    p.put("mcastPort", Integer.toString(port));
+    p.put("topology", topology);
+    p.put("writeMode", mode.name());
+    if (encrypted) {
+      p.put("secret", SECRET);
+    } else {
+      p.put("encryption", "none");
+    }
+    return p;
+  }
+
+  record Result(double perSecond, long p50, long p99) {}
+
+  private static Result baton(Case c, int size, int writes) throws Exception {
+    Map<String, String> base = settings(c.topology(), c.mode(), c.encrypted());
+    List<ClusterNode> nodes = new ArrayList<>();
+    try {
+      for (String name : List.of("n1", "n2", "n3")) {
+        Map<String, String> p = new LinkedHashMap<>(base);
+        p.put("nodeName", name);
+        nodes.add(ClusterNode.start(ClusterSettings.from(p)));
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (nodes.stream().anyMatch(n -> n.memberNames().size() < 3)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("cluster did not form: " + nodes);
+        }
+        Thread.onSpinWait();
+      }
+      ClusterNode writer = nodes.get(0);
+      AtomicLongArray sentAt = new AtomicLongArray(writes);
+      long[] latencies = new long[writes * 2];
+      AtomicInteger arrivals = new AtomicInteger();
+      CountDownLatch allArrived = new CountDownLatch(1);
+      int expected = expectedCopies(c, writer, writes);
+      for (ClusterNode n : nodes.subList(1, 3)) {
+        n.addChangeListener(e -> {
+          int idx = ByteBuffer.wrap(e.key(), 1, 4).getInt();
+          if (idx >= 0 && idx < writes) {
+            int slot = arrivals.getAndIncrement();
+            if (slot < latencies.length) {
+              latencies[slot] = System.nanoTime() - sentAt.get(idx);
+            }
+            if (slot + 1 == expected) {
+              allArrived.countDown();
+            }
+          }
+        });
+      }
+      // Warm-up on other keys (index < 0 is ignored by the listeners).
+      byte[] value = new byte[size];
+      for (int i = 0; i < Math.min(writes, 5000); i++) {
+        writer.put(key(-1 - i), value, 0, c.mode());
+      }
+      long[] putLatencies = new long[writes];
+      long start = System.nanoTime();
+      if (c.mode() == WriteMode.ASYNC) {
+        for (int i = 0; i < writes; i++) {
+          sentAt.set(i, System.nanoTime());
+          writer.put(key(i), value, 0, WriteMode.ASYNC);
+        }
+        if (!allArrived.await(120, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("only " + arrivals.get() + " of " + expected + " copies arrived");
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // Put-to-visible latency is measured apart, at a paced 4,000 writes/s: at full speed it
+        // would only measure the queue.
+        int paced = Math.min(writes, 4000);
+        arrivals.set(0);
+        for (int i = 0; i < paced; i++) {
+          long due = System.nanoTime() + 250_000;
+          sentAt.set(i, System.nanoTime());
+          writer.put(key(i), value, 0, WriteMode.ASYNC);
+          while (System.nanoTime() < due) {
+            Thread.onSpinWait();
+          }
+        }
+        long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        int pacedExpected = expected * paced / writes;
+        while (arrivals.get() < pacedExpected && System.nanoTime() < waitUntil) {
+          Thread.onSpinWait();
+        }
+        long[] l = Arrays.copyOf(latencies, Math.min(arrivals.get(), latencies.length));
+        Arrays.sort(l);
+        return new Result(writes / seconds, l[l.length / 2], l[(int) (l.length * 0.99)]);
+      }
+      // Sync: latency from one writer thread, throughput from 8.
+      for (int i = 0; i < writes; i++) {
+        long t0 = System.nanoTime();
+        sentAt.set(i, t0);
+        writer.put(key(i), value, 0, WriteMode.SYNC);
+        putLatencies[i] = System.nanoTime() - t0;
+      }
+      Arrays.sort(putLatencies);
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      long t0 = System.nanoTime();
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        int from = t * writes / 8;
+        int to = (t + 1) * writes / 8;
+        futures.add(pool.submit(() -> {
+          for (int i = from; i < to; i++) {
+            writer.put(key(writes + i), value, 0, WriteMode.SYNC);
+          }
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get(120, TimeUnit.SECONDS);
+      }
+      pool.shutdown();
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      return new Result(writes / seconds, putLatencies[writes / 2], putLatencies[(int) (writes * 0.99)]);
+    } finally {
+      nodes.forEach(ClusterNode::close);
+    }
+  }
+
+  /** Copies that must arrive on n2 and n3 for {@code writes} keys written on n1. */
+  private static int expectedCopies(Case c, ClusterNode writer, int writes) {
+    if (c.topology().equals("replicated")) {
+      return 2 * writes;
+    }
+    List<String> names = List.of("n1", "n2", "n3");
+    RendezvousOwners<String> owners = new RendezvousOwners<>(names, names, writer.hash());
+    int n = 0;
+    for (int i = 0; i < writes; i++) {
+      List<String> o = owners.owners(writer.hash().hash(key(i)), writer.settings().owners());
+      n += o.contains("n1") ? o.size() - 1 : o.size();
+    }
+    return n;
+  }
+
+  private static byte[] key(int i) {
+    // Kind 1 (HTTP session) followed by the index, so listeners can tell which write arrived.
+    return ByteBuffer.allocate(12).put((byte) 1).putInt(i).putInt(0x5E55).array();
+  }
+
+  /** Raw JGroups multicast of {@code count} messages of {@code size} bytes to 3 members; msgs/s at the receivers. */
+  private static double rawMulticast(boolean encrypted, int size, int count) throws Exception {
+    Map<String, String> p = settings("replicated", WriteMode.ASYNC, encrypted);
+    List<JChannel> channels = new ArrayList<>();
+    CountDownLatch done = new CountDownLatch(2);
+    try {
+      for (int i = 0; i < 3; i++) {
+        p.put("nodeName", "raw" + i);
+        JChannel ch = ChannelFactory.rawChannel(ClusterSettings.from(p));
+        ch.name("raw" + i);
+        if (i > 0) {
+          AtomicInteger got = new AtomicInteger();
+          ch.setReceiver(new Receiver() {
+            @Override
+            public void receive(Message msg) {
+              if (got.incrementAndGet() == 2 * count) {
+                done.countDown();
+              }
+            }
+          });
+        }
+        ch.connect(p.get("clusterName"));
+        channels.add(ch);
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (channels.stream().anyMatch(ch -> ch.getView().size() < 3)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("raw cluster did not form");
+        }
+        Thread.onSpinWait();
+      }
+      JChannel sender = channels.get(0);
+      byte[] payload = new byte[size];
+      // A full-size warm-up run first, so the JIT has compiled the path being measured.
+      for (int i = 0; i < count; i++) {
+        sender.send(new BytesMessage(null, payload).setFlag(Message.TransientFlag.DONT_LOOPBACK));
+      }
+      long start = System.nanoTime();
+      for (int i = 0; i < count; i++) {
+        sender.send(new BytesMessage(null, payload).setFlag(Message.TransientFlag.DONT_LOOPBACK));
+      }
+      if (!done.await(120, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("raw multicast did not complete");
+      }
+      return count / ((System.nanoTime() - start) / 1e9);
+    } finally {
+      channels.forEach(JChannel::close);
+    }
+  }
+}
