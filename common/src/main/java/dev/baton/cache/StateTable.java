@@ -140,7 +140,7 @@ public final class StateTable {
    */
   public StateEntry put(byte[] key, byte[] value, long maxIdleMillis) {
     Objects.requireNonNull(value, "value (use remove to delete)");
-    return compute(key, maxIdleMillis, current -> value);
+    return write(key, maxIdleMillis, current -> value, true);
   }
 
   /**
@@ -153,6 +153,11 @@ public final class StateTable {
    *     delete
    */
   public StateEntry compute(byte[] key, long maxIdleMillis, UnaryOperator<byte[]> fn) {
+    return write(key, maxIdleMillis, fn, false);
+  }
+
+  /** @param always write a new version even if {@code fn} returns the current array */
+  private StateEntry write(byte[] key, long maxIdleMillis, UnaryOperator<byte[]> fn, boolean always) {
     long h = hash.hash(key);
     Segment s = segmentFor(h);
     Node written;
@@ -164,7 +169,7 @@ public final class StateTable {
       Node live = old != null && old.isLiveAt(now) ? old : null;
       byte[] current = live == null ? null : live.value;
       byte[] next = fn.apply(current);
-      if (live != null && next == current) {
+      if (!always && live != null && next == current) {
         return live;
       }
       if (next == null && live == null) {

@@ -311,4 +311,14 @@ class StateTableTest {
     assertThat(t.putIfNewer(new EntryCopy(b("k"), b("old"), first.version(), 1, 1, now.get(), 0)))
         .as("no tombstone is left").isTrue();
   }
+
+  /** Regression: a put of the very array already stored must still be a new write. */
+  @Test
+  void puttingTheSameArrayAgainMakesANewVersion() {
+    StateTable t = table().build();
+    byte[] value = b("v");
+    StateEntry first = t.put(b("k"), value, 0);
+    StateEntry second = t.put(b("k"), value, 0);
+    assertThat(second.version()).isGreaterThan(first.version());
+  }
 }

@@ -163,6 +163,9 @@ public final class ReplicationBenchmark {
         while (arrivals.get() < pacedExpected && System.nanoTime() < waitUntil) {
           Thread.onSpinWait();
         }
+        if (arrivals.get() == 0) {
+          throw new IllegalStateException("no paced write arrived; metrics " + nodes.get(1).metrics());
+        }
         long[] l = Arrays.copyOf(latencies, Math.min(arrivals.get(), latencies.length));
         Arrays.sort(l);
         return new Result(writes / seconds, l[l.length / 2], l[(int) (l.length * 0.99)]);

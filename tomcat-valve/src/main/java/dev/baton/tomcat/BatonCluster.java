@@ -1,0 +1,145 @@
+package dev.baton.tomcat;
+
+import dev.baton.cluster.ClusterConfigException;
+import dev.baton.cluster.ClusterNode;
+import dev.baton.cluster.ClusterNodes;
+import dev.baton.cluster.ClusterSettings;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
+import org.apache.catalina.Cluster;
+import org.apache.catalina.Container;
+import org.apache.catalina.Engine;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.LifecycleState;
+import org.apache.catalina.Manager;
+import org.apache.catalina.util.LifecycleMBeanBase;
+
+/**
+ * The Baton cluster element for {@code server.xml}, placed in {@code <Engine>} (or {@code <Host>}):
+ * <pre>{@code <Cluster className="dev.baton.tomcat.BatonCluster" secretFile="${catalina.base}/conf/baton.secret"/>}</pre>
+ *
+ * <p>Like Tomcat's {@code SimpleTcpCluster} it gives every {@code <distributable/>} application a
+ * {@link BatonManager}. It starts the JVM's cluster node with the container and stops it with it.
+ * Every attribute is a cluster setting (see {@link ClusterSettings} for names and defaults), plus
+ * {@code dirtyPolicy} and {@code attributeAllowList} for the managers; {@code nodeName} defaults to
+ * the Engine's {@code jvmRoute}. A wrong attribute fails the start with a message naming it.
+ */
+public class BatonCluster extends LifecycleMBeanBase implements Cluster {
+
+  private final Map<String, String> settings = new LinkedHashMap<>();
+  private final Set<Manager> managers = new CopyOnWriteArraySet<>();
+  private Container container;
+  private ClusterNode node;
+  private String dirtyPolicy;
+  private String attributeAllowList;
+
+  /** Takes every attribute of the element: Tomcat's digester calls this for unknown properties. */
+  public boolean setProperty(String name, String value) {
+    switch (name) {
+      case "className" -> { }
+      case "dirtyPolicy" -> dirtyPolicy = value;
+      case "attributeAllowList" -> attributeAllowList = value;
+      default -> settings.put(name, value);
+    }
+    return true;
+  }
+
+  String dirtyPolicy() {
+    return dirtyPolicy;
+  }
+
+  String attributeAllowList() {
+    return attributeAllowList;
+  }
+
+  ClusterNode node() {
+    return node;
+  }
+
+  @Override
+  public String getClusterName() {
+    return settings.getOrDefault("clusterName", "baton");
+  }
+
+  @Override
+  public void setClusterName(String name) {
+    settings.put("clusterName", name);
+  }
+
+  @Override
+  public Container getContainer() {
+    return container;
+  }
+
+  @Override
+  public void setContainer(Container container) {
+    this.container = container;
+  }
+
+  @Override
+  public Manager createManager(String name) {
+    return new BatonManager(this);
+  }
+
+  @Override
+  public void registerManager(Manager manager) {
+    managers.add(manager);
+  }
+
+  @Override
+  public void removeManager(Manager manager) {
+    managers.remove(manager);
+  }
+
+  @Override
+  public void backgroundProcess() {
+    // The node sweeps and batches on its own threads.
+  }
+
+  @Override
+  protected void startInternal() throws LifecycleException {
+    Map<String, String> s = new LinkedHashMap<>(settings);
+    String route = jvmRoute();
+    if (route != null) {
+      s.putIfAbsent("nodeName", route);
+    }
+    try {
+      node = ClusterNodes.acquire(ClusterSettings.from(s));
+    } catch (ClusterConfigException e) {
+      throw new LifecycleException(e.getMessage(), e);
+    } catch (Exception e) {
+      throw new LifecycleException("Baton could not join cluster '" + getClusterName() + "': " + e.getMessage(), e);
+    }
+    setState(LifecycleState.STARTING);
+  }
+
+  @Override
+  protected void stopInternal() throws LifecycleException {
+    setState(LifecycleState.STOPPING);
+    if (node != null) {
+      ClusterNodes.release(node);
+      node = null;
+    }
+  }
+
+  private String jvmRoute() {
+    for (Container c = container; c != null; c = c.getParent()) {
+      if (c instanceof Engine e) {
+        return e.getJvmRoute();
+      }
+    }
+    return null;
+  }
+
+  @Override
+  protected String getDomainInternal() {
+    return container == null ? "Catalina" : container.getDomain();
+  }
+
+  @Override
+  protected String getObjectNameKeyProperties() {
+    return "type=Cluster,name=Baton";
+  }
+}

@@ -1,0 +1,446 @@
+package dev.baton.tomcat;
+
+import dev.baton.cluster.ClusterConfigException;
+import dev.baton.cluster.ClusterNode;
+import dev.baton.cluster.ClusterNodes;
+import dev.baton.cluster.ClusterSettings;
+import dev.baton.codec.AllowListFilter;
+import dev.baton.codec.AttributeException;
+import dev.baton.codec.AttributeSerializer;
+import dev.baton.codec.CodecLimits;
+import dev.baton.codec.MalformedMessageException;
+import dev.baton.codec.SessionDelta;
+import dev.baton.codec.SessionRecordCodec;
+import dev.baton.state.AuthInfo;
+import dev.baton.state.SessionRecord;
+import dev.baton.state.StateEntry;
+import dev.baton.state.StateKey;
+import dev.baton.state.TlsIdentity;
+import java.security.Principal;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.catalina.Context;
+import org.apache.catalina.Engine;
+import org.apache.catalina.Host;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.LifecycleState;
+import org.apache.catalina.Session;
+import org.apache.catalina.Valve;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.realm.GenericPrincipal;
+import org.apache.catalina.session.ManagerBase;
+import org.apache.juli.logging.Log;
+import org.apache.juli.logging.LogFactory;
+
+/**
+ * Tomcat session manager that keeps sessions in the Baton cluster.
+ *
+ * <ul>
+ *   <li>A session is a {@link SessionRecord} in the cluster cache, keyed by host, context path and
+ *       the session id without its {@code jvmRoute}; every node of the cluster can load it
+ *       ({@link #findSession}), pulling it from its owners if needed.</li>
+ *   <li>At the end of each request ({@link BatonValve}) what the request changed is replicated: the
+ *       attributes set or removed, plus mutable attributes that were read ({@link DirtyPolicy}); as a
+ *       delta against the version this node holds. A request that changed nothing only refreshes the
+ *       last access time (batched).</li>
+ *   <li>The login (principal, roles, auth type) travels with the session, so the user stays logged
+ *       in on another node; a login that rotates the session id moves the record to the new id.</li>
+ *   <li>An invalidated or expired session is deleted cluster-wide (a tombstone) and never comes back.
+ *       A time-out is decided against the latest access on any node; its listeners fire on one
+ *       node only: the one that served it last, or, if that node is gone, the first member.</li>
+ * </ul>
+ *
+ * <p>Usually created by {@link BatonCluster} for each {@code <distributable/>} application. It can
+ * also stand alone as {@code <Manager className="dev.baton.tomcat.BatonManager" .../>} in a
+ * {@code context.xml}, with the cluster settings as attributes.
+ */
+public class BatonManager extends ManagerBase {
+
+  private static final Log LOG = LogFactory.getLog(BatonManager.class);
+
+  private final Map<String, String> ownSettings = new LinkedHashMap<>();
+  private BatonCluster cluster;
+  private ClusterNode node;
+  private boolean ownsNode;
+  private String scopeHost;
+  private SessionRecordCodec codec;
+  private AttributeSerializer serializer;
+  private DirtyPolicy dirtyPolicy = DirtyPolicy.ACCESSED;
+  private List<String> allowList = List.of();
+  private final AtomicLong lastWarning = new AtomicLong();
+
+  /** A manager configured by its own attributes (standalone use in {@code context.xml}). */
+  public BatonManager() {
+  }
+
+  BatonManager(BatonCluster cluster) {
+    this.cluster = cluster;
+  }
+
+  @Override
+  public String getName() {
+    return "BatonManager";
+  }
+
+  /** Any cluster setting (see {@link ClusterSettings}), when this manager is used standalone. */
+  public boolean setProperty(String name, String value) {
+    switch (name) {
+      case "dirtyPolicy" -> setDirtyPolicy(value);
+      case "attributeAllowList" -> setAttributeAllowList(value);
+      default -> ownSettings.put(name, value);
+    }
+    return true;
+  }
+
+  /** {@code accessed} (default) or {@code set_only}; see {@link DirtyPolicy}. */
+  public void setDirtyPolicy(String policy) {
+    try {
+      this.dirtyPolicy = DirtyPolicy.valueOf(policy.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+    } catch (IllegalArgumentException e) {
+      throw new ClusterConfigException("dirtyPolicy", "'" + policy + "' is not a choice", "use accessed or set_only");
+    }
+  }
+
+  /**
+   * Extra classes session attributes may hold, comma-separated patterns such as
+   * {@code com.shop.*,com.shop.model.**}, added to the JDK value types allowed by default.
+   */
+  public void setAttributeAllowList(String patterns) {
+    List<String> list = new ArrayList<>();
+    for (String p : patterns.split(",")) {
+      if (!p.isBlank()) {
+        list.add(p.trim());
+      }
+    }
+    this.allowList = List.copyOf(list);
+  }
+
+  DirtyPolicy dirtyPolicy() {
+    return dirtyPolicy;
+  }
+
+  ClusterNode node() {
+    return node;
+  }
+
+  @Override
+  protected void startInternal() throws LifecycleException {
+    super.startInternal();
+    Context context = getContext();
+    if (cluster == null && context.getCluster() instanceof BatonCluster c) {
+      cluster = c;
+    }
+    try {
+      if (cluster != null) {
+        node = cluster.node();
+        if (dirtyPolicy == DirtyPolicy.ACCESSED && cluster.dirtyPolicy() != null) {
+          setDirtyPolicy(cluster.dirtyPolicy());
+        }
+        if (allowList.isEmpty() && cluster.attributeAllowList() != null) {
+          setAttributeAllowList(cluster.attributeAllowList());
+        }
+      } else {
+        Map<String, String> settings = new LinkedHashMap<>(ownSettings);
+        String route = jvmRoute();
+        if (route != null) {
+          settings.putIfAbsent("nodeName", route);
+        }
+        node = ClusterNodes.acquire(ClusterSettings.from(settings));
+        ownsNode = true;
+      }
+    } catch (ClusterConfigException e) {
+      throw new LifecycleException(e.getMessage(), e);
+    } catch (Exception e) {
+      throw new LifecycleException("Baton could not join its cluster: " + e.getMessage(), e);
+    }
+    serializer = new AttributeSerializer(AllowListFilter.defaultsPlus(allowList));
+    codec = new SessionRecordCodec(CodecLimits.DEFAULT);
+    scopeHost = hostScope(context);
+    boolean hasValve = false;
+    for (Valve v : context.getPipeline().getValves()) {
+      hasValve |= v instanceof BatonValve;
+    }
+    if (!hasValve) {
+      context.getPipeline().addValve(new BatonValve());
+    }
+    setState(LifecycleState.STARTING);
+  }
+
+  @Override
+  protected void stopInternal() throws LifecycleException {
+    setState(LifecycleState.STOPPING);
+    // Sessions live on in the cluster: drop the local copies without expiring them.
+    sessions.clear();
+    if (ownsNode && node != null) {
+      ClusterNodes.release(node);
+    }
+    node = null;
+    super.stopInternal();
+  }
+
+  /** The default host of the engine is scope "" so that Jetty's and Tomcat's keys agree. */
+  private static String hostScope(Context context) {
+    if (context.getParent() instanceof Host host && host.getParent() instanceof Engine engine
+        && !host.getName().equalsIgnoreCase(engine.getDefaultHost())) {
+      return host.getName();
+    }
+    return null;
+  }
+
+  private String jvmRoute() {
+    return getEngine() == null ? null : getEngine().getJvmRoute();
+  }
+
+  byte[] keyOf(String sessionId) {
+    return StateKey.httpSession(scopeHost, getContext().getPath(), sessionId).toBytes();
+  }
+
+  @Override
+  public Session createEmptySession() {
+    return new BatonSession(this);
+  }
+
+  /**
+   * The session with this id: the local copy if it is current, otherwise the cluster's (pulled from
+   * its owners if this node does not hold it). Null if it does not exist or was invalidated.
+   */
+  @Override
+  public Session findSession(String id) {
+    if (id == null) {
+      return null;
+    }
+    byte[] key = keyOf(id);
+    BatonSession local = (BatonSession) sessions.get(id);
+    StateEntry entry = local != null ? node.get(key) : node.getOrPull(key);
+    if (local != null) {
+      if (entry == null) {
+        if (local.baseEntry != null && node.getOrPull(key) == null) {
+          local.dropLocally(); // invalidated or expired on another node
+          return null;
+        }
+        return local; // new here, not replicated yet
+      }
+      if (local.baseEntry != null && entry.version() == local.baseEntry.version()
+          && entry.origin() == local.baseEntry.origin()) {
+        return local;
+      }
+      if (local.baseEntry == null && !local.dirty.isEmpty()) {
+        return local;
+      }
+      // Another node wrote a newer version (a non-sticky balancer, or a failover and back).
+      return restore(local, id, entry);
+    }
+    return entry == null ? null : restore(null, id, entry);
+  }
+
+  private BatonSession restore(BatonSession into, String id, StateEntry entry) {
+    SessionRecord record;
+    try {
+      record = codec.decode(entry.value());
+    } catch (MalformedMessageException e) {
+      warn("session " + abbreviate(id) + " in the cluster cache is unreadable and was ignored: " + e.getMessage());
+      return into;
+    }
+    BatonSession s = into != null ? into : (BatonSession) createEmptySession();
+    s.clearRestoredAttributes();
+    s.unreadable.clear();
+    ClassLoader loader = getContext().getLoader() != null ? getContext().getLoader().getClassLoader()
+        : Thread.currentThread().getContextClassLoader();
+    for (Map.Entry<String, byte[]> a : record.attributes().entrySet()) {
+      try {
+        s.restoreAttribute(a.getKey(), serializer.deserialize(a.getKey(), a.getValue(), loader));
+      } catch (AttributeException e) {
+        // Kept as bytes: written back untouched, readable by a node that has the class or the pattern.
+        s.unreadable.put(a.getKey(), a.getValue());
+        warn(e.getMessage());
+      }
+    }
+    s.setValid(true);
+    s.setNew(false);
+    if (into == null) {
+      s.setCreationTime(record.createdMillis());
+      s.setMaxInactiveInterval(record.maxInactiveSeconds());
+      s.setId(id, false);
+      s.activate();
+    } else {
+      s.setMaxInactiveInterval(record.maxInactiveSeconds());
+    }
+    s.restoreTimes(record.accessedMillis(), record.lastAccessedMillis());
+    AuthInfo auth = record.auth();
+    if (auth != null) {
+      s.setPrincipal(new GenericPrincipal(auth.name(), auth.roles()));
+      s.setAuthType(auth.authType());
+    } else {
+      s.setPrincipal(null);
+      s.setAuthType(null);
+    }
+    s.dirty.clear();
+    s.accessed.clear();
+    s.base = record;
+    s.baseEntry = entry;
+    return s;
+  }
+
+  /**
+   * Replicates what the request changed in {@code s}, or only refreshes its last access. Called by
+   * {@link BatonValve} when the request is done, before the response completes; in sync mode it
+   * returns once the session's owners have the change.
+   */
+  void requestCompleted(BatonSession s, Request request) {
+    if (!s.validInternal() || s.getIdInternal() == null) {
+      return;
+    }
+    synchronized (s) {
+      byte[] key = keyOf(s.getIdInternal());
+      SessionRecord before = s.base;
+      SessionRecord after = toRecord(s, before, request);
+      if (before != null && s.baseEntry != null && sameButAccess(before, after)) {
+        node.touch(key);
+        return;
+      }
+      byte[] value = codec.encode(after);
+      StateEntry written;
+      if (before != null && s.baseEntry != null) {
+        written = node.putDelta(key, s.baseEntry, value, SessionDelta.between(before, after).encode(),
+            after.maxIdleMillis(), node.settings().writeMode());
+      } else {
+        written = node.put(key, value, after.maxIdleMillis());
+      }
+      s.base = after;
+      s.baseEntry = written;
+      s.dirty.clear();
+      s.accessed.clear();
+    }
+  }
+
+  private SessionRecord toRecord(BatonSession s, SessionRecord before, Request request) {
+    SessionRecord r = new SessionRecord(StateKey.stripRoute(s.getIdInternal()), s.getCreationTimeInternal(),
+        s.getMaxInactiveInterval());
+    r.accessedMillis(s.getThisAccessedTimeInternal());
+    r.lastAccessedMillis(s.getLastAccessedTimeInternal());
+    r.lastNode(node.settings().nodeName());
+    Principal p = s.getPrincipal();
+    if (p != null) {
+      List<String> roles = p instanceof GenericPrincipal gp ? Arrays.asList(gp.getRoles()) : List.of();
+      r.auth(new AuthInfo(p.getName(), Objects.requireNonNullElse(s.getAuthType(), "UNKNOWN"), roles));
+    }
+    r.tls(tlsIdentity(request, before));
+    for (String name : java.util.Collections.list(s.getAttributeNames())) {
+      Object value = s.rawAttribute(name);
+      byte[] old = before == null ? null : before.attribute(name);
+      boolean changed = old == null || s.dirty.contains(name)
+          || (dirtyPolicy == DirtyPolicy.ACCESSED && s.accessed.contains(name));
+      if (!changed) {
+        r.attribute(name, old);
+        continue;
+      }
+      try {
+        byte[] bytes = serializer.serialize(name, value);
+        // Same bytes: reuse the old array, so the delta sees no change.
+        r.attribute(name, old != null && Arrays.equals(old, bytes) ? old : bytes);
+      } catch (AttributeException e) {
+        warn(e.getMessage());
+        if (old != null) {
+          r.attribute(name, old); // keep the last good copy rather than lose the attribute
+        }
+      }
+    }
+    s.unreadable.forEach(r::attribute);
+    return r;
+  }
+
+  private static TlsIdentity tlsIdentity(Request request, SessionRecord before) {
+    if (request == null || !request.isSecure()) {
+      return before == null ? null : before.tls();
+    }
+    Object cipher = request.getAttribute("jakarta.servlet.request.cipher_suite");
+    Object protocol = request.getAttribute("org.apache.tomcat.util.net.secure_protocol_version");
+    Object certs = request.getAttribute("jakarta.servlet.request.X509Certificate");
+    String peer = certs instanceof X509Certificate[] c && c.length > 0 ? c[0].getSubjectX500Principal().getName() : null;
+    if (cipher == null && protocol == null && peer == null) {
+      return before == null ? null : before.tls();
+    }
+    return new TlsIdentity(protocol == null ? null : protocol.toString(), cipher == null ? null : cipher.toString(), peer);
+  }
+
+  /** True if only access times differ: nothing worth a replicated write. */
+  private static boolean sameButAccess(SessionRecord a, SessionRecord b) {
+    if (a.maxInactiveSeconds() != b.maxInactiveSeconds() || !Objects.equals(a.auth(), b.auth())
+        || !Objects.equals(a.tls(), b.tls()) || !a.attributeNames().equals(b.attributeNames())) {
+      return false;
+    }
+    for (String name : a.attributeNames()) {
+      if (a.attribute(name) != b.attribute(name)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A login rotated the session id: the record moves to the new key, the old key is deleted. */
+  @Override
+  protected void changeSessionId(Session session, String newId, boolean notifySessionListeners,
+      boolean notifyContainerListeners) {
+    String oldId = session.getIdInternal();
+    super.changeSessionId(session, newId, notifySessionListeners, notifyContainerListeners);
+    if (oldId != null && !StateKey.stripRoute(oldId).equals(StateKey.stripRoute(newId))
+        && session instanceof BatonSession s) {
+      node.remove(keyOf(oldId));
+      s.base = null;
+      s.baseEntry = null;
+    }
+  }
+
+  /** Nothing to load: sessions live in the cluster, not in a file. */
+  @Override
+  public void load() {
+  }
+
+  /** Nothing to save: sessions live in the cluster, not in a file. */
+  @Override
+  public void unload() {
+  }
+
+  /** The session ended here (invalidated or timed out): delete it cluster-wide. */
+  void ended(String id) {
+    if (node != null) {
+      node.remove(keyOf(id));
+    }
+  }
+
+  /** The latest access of the session on any node, as far as this node knows. */
+  long latestAccess(BatonSession s) {
+    StateEntry e = node == null ? null : node.get(keyOf(s.getIdInternal()));
+    return e == null ? 0 : e.lastAccessMillis();
+  }
+
+  /** Time-out listeners fire on the node that served the session last, or on the first member if it is gone. */
+  boolean firesExpiryOf(BatonSession s) {
+    SessionRecord base = s.base;
+    String me = node.settings().nodeName();
+    if (base == null || base.lastNode() == null || base.lastNode().equals(me)) {
+      return true;
+    }
+    List<String> members = node.memberNames();
+    return !members.contains(base.lastNode()) && !members.isEmpty() && members.get(0).equals(me);
+  }
+
+  private void warn(String message) {
+    long now = System.currentTimeMillis();
+    long last = lastWarning.get();
+    if (now - last > 10_000 && lastWarning.compareAndSet(last, now)) {
+      LOG.warn("[" + getContext().getName() + "] " + message);
+    }
+  }
+
+  private static String abbreviate(String id) {
+    return id.length() <= 6 ? id : id.substring(0, 6) + "…";
+  }
+}

@@ -1,0 +1,132 @@
+package dev.baton.tomcat;
+
+import dev.baton.state.SessionRecord;
+import dev.baton.state.StateEntry;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.catalina.Manager;
+import org.apache.catalina.session.StandardSession;
+
+/**
+ * A Tomcat session that knows what a request changed, and the cluster version it was loaded from,
+ * so that {@link BatonManager} can replicate only the change.
+ */
+public class BatonSession extends StandardSession {
+
+  private static final long serialVersionUID = 1L;
+  private static final Set<Class<?>> IMMUTABLE = Set.of(String.class, Integer.class, Long.class,
+      Short.class, Byte.class, Boolean.class, Character.class, Double.class, Float.class,
+      BigDecimal.class, BigInteger.class, java.time.Instant.class, java.time.LocalDate.class,
+      java.time.LocalDateTime.class, java.util.UUID.class);
+
+  /** The record and entry this node last wrote or loaded; null for a session not yet replicated. */
+  transient volatile SessionRecord base;
+  transient volatile StateEntry baseEntry;
+  /** Attributes set or removed since the last replication. */
+  final transient Set<String> dirty = ConcurrentHashMap.newKeySet();
+  /** Mutable attributes read since the last replication. */
+  final transient Set<String> accessed = ConcurrentHashMap.newKeySet();
+  /** Attributes this node could not deserialize: kept as bytes so they are not lost. */
+  final transient Map<String, byte[]> unreadable = new ConcurrentHashMap<>();
+  /** Set while {@link #isValid()} finds the session idle past its limit. */
+  private transient volatile boolean timingOut;
+
+  public BatonSession(Manager manager) {
+    super(manager);
+  }
+
+  private BatonManager batonManager() {
+    return (BatonManager) manager;
+  }
+
+  @Override
+  public void setAttribute(String name, Object value, boolean notify) {
+    super.setAttribute(name, value, notify);
+    dirty.add(name);
+    unreadable.remove(name);
+  }
+
+  @Override
+  public void removeAttribute(String name, boolean notify) {
+    super.removeAttribute(name, notify);
+    dirty.add(name);
+    unreadable.remove(name);
+  }
+
+  @Override
+  public Object getAttribute(String name) {
+    Object value = super.getAttribute(name);
+    if (value != null && batonManager().dirtyPolicy() == DirtyPolicy.ACCESSED && !isImmutable(value)) {
+      accessed.add(name);
+    }
+    return value;
+  }
+
+  static boolean isImmutable(Object value) {
+    return IMMUTABLE.contains(value.getClass()) || value instanceof Enum<?>;
+  }
+
+  @Override
+  public boolean isValid() {
+    if (isValid && !expiring && maxInactiveInterval > 0
+        && getIdleTimeInternal() >= maxInactiveInterval * 1000L) {
+      // Idle here, but maybe in use on another node: the cluster knows the latest access.
+      long latest = batonManager().latestAccess(this);
+      if (latest > thisAccessedTime) {
+        thisAccessedTime = latest;
+        lastAccessedTime = latest;
+      } else {
+        timingOut = true;
+      }
+    }
+    return super.isValid();
+  }
+
+  /**
+   * Expires the session here and deletes it cluster-wide. Listeners fire on this node for an
+   * invalidation; for a time-out, only on the node chosen by the manager, so they fire once.
+   */
+  @Override
+  public void expire(boolean notify) {
+    boolean fire = notify && (!timingOut || batonManager().firesExpiryOf(this));
+    String id = getIdInternal();
+    boolean wasValid = isValid;
+    super.expire(fire);
+    if (wasValid && id != null) {
+      batonManager().ended(id);
+    }
+  }
+
+  /** Drops the session from this node only (it was invalidated elsewhere); no listener fires. */
+  void dropLocally() {
+    super.expire(false);
+  }
+
+  /** Access and last access as restored from another node. */
+  void restoreTimes(long thisAccessed, long lastAccessed) {
+    this.thisAccessedTime = thisAccessed;
+    this.lastAccessedTime = lastAccessed;
+  }
+
+  /** Puts a deserialized attribute in place without firing listeners (a restore, not a change). */
+  void restoreAttribute(String name, Object value) {
+    attributes.put(name, value);
+  }
+
+  /** The attribute without counting it as read by the application. */
+  Object rawAttribute(String name) {
+    return attributes.get(name);
+  }
+
+  /** Valid, without the time-out check of {@link #isValid()}. */
+  boolean validInternal() {
+    return isValidInternal();
+  }
+
+  void clearRestoredAttributes() {
+    attributes.clear();
+  }
+}
