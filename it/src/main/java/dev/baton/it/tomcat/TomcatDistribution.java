@@ -1,0 +1,128 @@
+package dev.baton.it.tomcat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The real Tomcat distribution unpacked by the build, set up the way README tells a user:
+ * <ol>
+ *   <li>the drop-in jar copied into {@code $CATALINA_HOME/lib};</li>
+ *   <li>{@code conf-samples/tomcat/server.xml} (and the sample users) as each node's configuration,
+ *       a shared secret made with the jar's own command;</li>
+ *   <li>the sample shop, {@code <distributable/>}, in {@code webapps/}.</li>
+ * </ol>
+ * Each node gets its own CATALINA_BASE; nodes differ only in system properties.
+ */
+public final class TomcatDistribution {
+
+  private final Path home;
+  private final Path runDir;
+  private final Path secret;
+  private final Map<String, String> extraProperties = new LinkedHashMap<>();
+  private final int mcastPort;
+
+  /**
+   * @param runDir where the node bases go (created)
+   * @param mcastPort the cluster's multicast port, unique per run so runs never meet
+   */
+  public TomcatDistribution(Path runDir, int mcastPort) throws IOException, InterruptedException {
+    this.home = Path.of(required("baton.tomcat.home"));
+    this.runDir = Files.createDirectories(runDir);
+    this.mcastPort = mcastPort;
+    Path dropin = Path.of(required("baton.dropin"));
+    Files.copy(dropin, home.resolve("lib").resolve("baton-tomcat-all.jar"), StandardCopyOption.REPLACE_EXISTING);
+    this.secret = runDir.resolve("baton.secret");
+    if (!Files.exists(secret)) {
+      // README step: java -jar baton-tomcat-all.jar > baton.secret
+      Process p = new ProcessBuilder(javaBin(), "-jar", dropin.toString())
+          .redirectOutput(secret.toFile()).start();
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException("the drop-in jar could not make a secret");
+      }
+    }
+  }
+
+  /** Extra system properties for every node (e.g. to pick another write mode in server.xml). */
+  public TomcatDistribution property(String name, String value) {
+    extraProperties.put(name, value);
+    return this;
+  }
+
+  public Path home() {
+    return home;
+  }
+
+  static String required(String property) {
+    String v = System.getProperty(property);
+    if (v == null) {
+      throw new IllegalStateException("system property " + property + " is not set (run through Maven, see it/pom.xml)");
+    }
+    return v;
+  }
+
+  private static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** Starts node {@code name} on {@code httpPort}; returns at once (see {@link TomcatNode#awaitStarted}). */
+  public TomcatNode start(String name, int httpPort, Path serverXml) throws IOException {
+    Path base = runDir.resolve(name);
+    for (String d : List.of("conf", "logs", "temp", "work", "webapps")) {
+      Files.createDirectories(base.resolve(d));
+    }
+    try (Stream<Path> conf = Files.list(home.resolve("conf"))) {
+      for (Path f : conf.filter(Files::isRegularFile).toList()) {
+        Files.copy(f, base.resolve("conf").resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    Path samples = Path.of(required("baton.samples"), "tomcat");
+    Files.copy(serverXml, base.resolve("conf/server.xml"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(samples.resolve("tomcat-users.xml"), base.resolve("conf/tomcat-users.xml"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(secret, base.resolve("conf/baton.secret"), StandardCopyOption.REPLACE_EXISTING);
+    copyTree(Path.of(required("baton.shop")), base.resolve("webapps/shop"));
+
+    StringBuilder opts = new StringBuilder("-Djava.net.preferIPv4Stack=true -Xmx512m")
+        .append(" -Dbaton.node=").append(name)
+        .append(" -Dbaton.http.port=").append(httpPort)
+        .append(" -Dbaton.mcastPort=").append(mcastPort);
+    extraProperties.forEach((k, v) -> opts.append(" -D").append(k).append('=').append(v));
+    List<String> cmd = new ArrayList<>(List.of("/bin/sh", home.resolve("bin/catalina.sh").toString(), "run"));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("CATALINA_HOME", home.toString());
+    pb.environment().put("CATALINA_BASE", base.toString());
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    pb.environment().put("CATALINA_OPTS", opts.toString());
+    pb.environment().remove("JAVA_OPTS");
+    return new TomcatNode(name, httpPort, base, pb.start());
+  }
+
+  /** The sample server.xml a user copies. */
+  public static Path sampleServerXml() {
+    return Path.of(required("baton.samples"), "tomcat", "server.xml");
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      files.forEach(src -> {
+        try {
+          Path dst = to.resolve(from.relativize(src).toString());
+          if (Files.isDirectory(src)) {
+            Files.createDirectories(dst);
+          } else {
+            Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING);
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package dev.baton.shop;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
+import java.util.UUID;
+
+/**
+ * The sample shop, behind FORM login (role {@code customer}). Every answer is one line of
+ * {@code key=value} pairs so that tests and the demo can read it:
+ * <pre>
+ * GET  /api/state            node=… user=… cart=a|b billing=… payment=txn:STEP session=…
+ * POST /api/cart?item=book   adds to the cart (changed in place, never set again)
+ * POST /api/billing?name=…&street=…&city=…
+ * POST /api/pay              starts a payment (AUTHORIZED); POST /api/pay?capture captures it
+ * POST /api/logout           invalidates the session
+ * GET  /api/stats            sessions created and destroyed on this node (listener counts)
+ * </pre>
+ */
+public class ShopServlet extends HttpServlet {
+
+  private static final long serialVersionUID = 1L;
+
+  @Override
+  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    resp.setContentType("text/plain;charset=UTF-8");
+    if ("/stats".equals(req.getPathInfo())) {
+      resp.getWriter().println("node=" + node() + " created=" + SessionCounter.CREATED.get()
+          + " destroyed=" + SessionCounter.DESTROYED.get());
+      return;
+    }
+    HttpSession s = req.getSession();
+    Cart cart = (Cart) s.getAttribute("cart");
+    BillingAddress billing = (BillingAddress) s.getAttribute("billing");
+    Payment payment = (Payment) s.getAttribute("payment");
+    resp.getWriter().println("node=" + node()
+        + " user=" + req.getRemoteUser()
+        + " cart=" + (cart == null ? "" : String.join("|", cart.items()))
+        + " billing=" + (billing == null ? "" : billing.name() + "," + billing.street() + "," + billing.city())
+        + " payment=" + (payment == null ? "" : payment.transactionId() + ":" + payment.step())
+        + " session=" + s.getId());
+  }
+
+  @Override
+  protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    String path = req.getPathInfo() == null ? "" : req.getPathInfo();
+    HttpSession s = req.getSession();
+    switch (path) {
+      case "/cart" -> {
+        Cart cart = (Cart) s.getAttribute("cart");
+        if (cart == null) {
+          cart = new Cart();
+          s.setAttribute("cart", cart);
+        }
+        cart.add(req.getParameter("item"));
+      }
+      case "/billing" -> s.setAttribute("billing",
+          new BillingAddress(req.getParameter("name"), req.getParameter("street"), req.getParameter("city")));
+      case "/pay" -> {
+        Payment p = (Payment) s.getAttribute("payment");
+        if (req.getParameter("capture") != null && p != null) {
+          p.capture();
+        } else {
+          s.setAttribute("payment", new Payment("txn-" + UUID.randomUUID().toString().substring(0, 8)));
+        }
+      }
+      case "/logout" -> {
+        s.invalidate();
+        resp.setContentType("text/plain;charset=UTF-8");
+        resp.getWriter().println("node=" + node() + " logged-out");
+        return;
+      }
+      default -> {
+        resp.sendError(404);
+        return;
+      }
+    }
+    doGet(req, resp);
+  }
+
+  private static String node() {
+    return System.getProperty("baton.node", System.getProperty("jvmRoute", "?"));
+  }
+}
