@@ -265,6 +265,15 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
+   * What this node holds for {@code key} whatever its state (live, expired or a tombstone), without
+   * asking other nodes; null if nothing.
+   */
+  public StateEntry getAny(byte[] key) {
+    StateEntry e = owned.getAnyEntry(key);
+    return e != null ? e : near.getAnyEntry(key);
+  }
+
+  /**
    * The live entry for {@code key}: from this node, or else pulled from the members that should hold
    * it (owners, repositories, else any member), the newest answer within {@code pullTimeout}, then
    * cached here. Null if no member has a live entry. An entry this node knows to be deleted or

@@ -16,7 +16,8 @@ import java.util.UUID;
  * POST /api/billing?name=…&street=…&city=…
  * POST /api/pay              starts a payment (AUTHORIZED); POST /api/pay?capture captures it
  * POST /api/logout           invalidates the session
- * GET  /api/stats            sessions created and destroyed on this node (listener counts)
+ * POST /api/timeout?seconds=2 sets the session's max inactive interval
+ * GET  /public/stats         sessions created and destroyed on this node (no login needed)
  * </pre>
  */
 public class ShopServlet extends HttpServlet {
@@ -26,7 +27,7 @@ public class ShopServlet extends HttpServlet {
   @Override
   protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     resp.setContentType("text/plain;charset=UTF-8");
-    if ("/stats".equals(req.getPathInfo())) {
+    if ("/public".equals(req.getServletPath())) {
       resp.getWriter().println("node=" + node() + " created=" + SessionCounter.CREATED.get()
           + " destroyed=" + SessionCounter.DESTROYED.get());
       return;
@@ -66,6 +67,7 @@ public class ShopServlet extends HttpServlet {
           s.setAttribute("payment", new Payment("txn-" + UUID.randomUUID().toString().substring(0, 8)));
         }
       }
+      case "/timeout" -> s.setMaxInactiveInterval(Integer.parseInt(req.getParameter("seconds")));
       case "/logout" -> {
         s.invalidate();
         resp.setContentType("text/plain;charset=UTF-8");

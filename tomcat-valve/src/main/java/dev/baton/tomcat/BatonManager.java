@@ -415,10 +415,9 @@ public class BatonManager extends ManagerBase {
     }
   }
 
-  /** The latest access of the session on any node, as far as this node knows. */
-  long latestAccess(BatonSession s) {
-    StateEntry e = node == null ? null : node.get(keyOf(s.getIdInternal()));
-    return e == null ? 0 : e.lastAccessMillis();
+  /** What this node's cluster cache holds for the session (live, or a tombstone), or null. */
+  StateEntry clusterEntry(BatonSession s) {
+    return node == null ? null : node.getAny(keyOf(s.getIdInternal()));
   }
 
   /** Time-out listeners fire on the node that served the session last, or on the first member if it is gone. */

@@ -33,6 +33,7 @@ public class BatonSession extends StandardSession {
   final transient Map<String, byte[]> unreadable = new ConcurrentHashMap<>();
   /** Set while {@link #isValid()} finds the session idle past its limit. */
   private transient volatile boolean timingOut;
+  private transient volatile boolean deletedElsewhere;
 
   public BatonSession(Manager manager) {
     super(manager);
@@ -74,27 +75,36 @@ public class BatonSession extends StandardSession {
     if (isValid && !expiring && maxInactiveInterval > 0
         && getIdleTimeInternal() >= maxInactiveInterval * 1000L) {
       // Idle here, but maybe in use on another node: the cluster knows the latest access.
-      long latest = batonManager().latestAccess(this);
-      if (latest > thisAccessedTime) {
-        thisAccessedTime = latest;
-        lastAccessedTime = latest;
+      StateEntry e = batonManager().clusterEntry(this);
+      if (e != null && !e.isTombstone() && e.lastAccessMillis() > thisAccessedTime) {
+        thisAccessedTime = e.lastAccessMillis();
+        lastAccessedTime = e.lastAccessMillis();
       } else {
         timingOut = true;
+        // A tombstone newer than what this node loaded is a delete by another node (an invalidation):
+        // its listeners fired there.
+        StateEntry loaded = baseEntry;
+        deletedElsewhere = e != null && e.isTombstone() && loaded != null
+            && (e.version() != loaded.version() || e.origin() != loaded.origin());
       }
     }
     return super.isValid();
   }
 
   /**
-   * Expires the session here and deletes it cluster-wide. Listeners fire on this node for an
-   * invalidation; for a time-out, only on the node chosen by the manager, so they fire once.
+   * Expires the session here. An invalidation fires the listeners here and deletes the session
+   * cluster-wide. A time-out does so only on the node chosen by the manager (the one that served the
+   * session last); any other node drops its copy silently, so the listeners fire once.
    */
   @Override
   public void expire(boolean notify) {
-    boolean fire = notify && (!timingOut || batonManager().firesExpiryOf(this));
+    if (timingOut && (deletedElsewhere || !batonManager().firesExpiryOf(this))) {
+      super.expire(false);
+      return;
+    }
     String id = getIdInternal();
     boolean wasValid = isValid;
-    super.expire(fire);
+    super.expire(notify);
     if (wasValid && id != null) {
       batonManager().ended(id);
     }
