@@ -274,6 +274,21 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
+   * Calls {@code action} for every live entry this node holds (owned or near), weakly consistent,
+   * without locking: what a container's scavenger walks to find sessions to expire.
+   */
+  public void forEachLive(Consumer<StateEntry> action) {
+    long now = System.currentTimeMillis();
+    for (StateTable t : List.of(owned, near)) {
+      t.forEach(HashRange.ALL, e -> {
+        if (e.isLiveAt(now)) {
+          action.accept(e);
+        }
+      });
+    }
+  }
+
+  /**
    * The live entry for {@code key}: from this node, or else pulled from the members that should hold
    * it (owners, repositories, else any member), the newest answer within {@code pullTimeout}, then
    * cached here. Null if no member has a live entry. An entry this node knows to be deleted or

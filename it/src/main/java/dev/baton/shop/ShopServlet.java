@@ -18,6 +18,9 @@ import java.util.UUID;
  * POST /api/logout           invalidates the session
  * POST /api/timeout?seconds=2 sets the session's max inactive interval
  * GET  /public/stats         sessions created and destroyed on this node (no login needed)
+ * GET  /public/blob?size=N    writes N new random bytes into the session (the load tools' request:
+ *                             different every time, so every request really changes the session)
+ * GET  /public/has            has=true if the session exists here with its blob
  * </pre>
  */
 public class ShopServlet extends HttpServlet {
@@ -28,8 +31,7 @@ public class ShopServlet extends HttpServlet {
   protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     resp.setContentType("text/plain;charset=UTF-8");
     if ("/public".equals(req.getServletPath())) {
-      resp.getWriter().println("node=" + node() + " created=" + SessionCounter.CREATED.get()
-          + " destroyed=" + SessionCounter.DESTROYED.get());
+      publicRequest(req, resp);
       return;
     }
     HttpSession s = req.getSession();
@@ -80,6 +82,24 @@ public class ShopServlet extends HttpServlet {
       }
     }
     doGet(req, resp);
+  }
+
+  private static void publicRequest(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    switch (req.getPathInfo() == null ? "" : req.getPathInfo()) {
+      case "/blob" -> {
+        HttpSession s = req.getSession();
+        byte[] blob = new byte[Integer.parseInt(req.getParameter("size"))];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(blob);
+        s.setAttribute("blob", blob);
+        resp.getWriter().println("node=" + node() + " session=" + s.getId());
+      }
+      case "/has" -> {
+        HttpSession s = req.getSession(false);
+        resp.getWriter().println("node=" + node() + " has=" + (s != null && s.getAttribute("blob") != null));
+      }
+      default -> resp.getWriter().println("node=" + node() + " created=" + SessionCounter.CREATED.get()
+          + " destroyed=" + SessionCounter.DESTROYED.get());
+    }
   }
 
   private static String node() {

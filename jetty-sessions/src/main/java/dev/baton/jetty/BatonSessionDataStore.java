@@ -1,0 +1,253 @@
+package dev.baton.jetty;
+
+import dev.baton.cluster.ClusterNode;
+import dev.baton.cluster.ClusterNodes;
+import dev.baton.cluster.ClusterSettings;
+import dev.baton.codec.AllowListFilter;
+import dev.baton.codec.AttributeException;
+import dev.baton.codec.AttributeSerializer;
+import dev.baton.codec.CodecLimits;
+import dev.baton.codec.MalformedMessageException;
+import dev.baton.codec.SessionRecordCodec;
+import dev.baton.state.SessionRecord;
+import dev.baton.state.StateEntry;
+import dev.baton.state.StateKey;
+import dev.baton.state.StateKind;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.session.AbstractSessionDataStore;
+import org.eclipse.jetty.session.SessionContext;
+import org.eclipse.jetty.session.SessionData;
+import org.eclipse.jetty.session.UnreadableSessionDataException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Jetty {@code SessionDataStore} that keeps sessions in the Baton cluster, as the same
+ * {@link SessionRecord} the Tomcat adapter writes, so a session can move between Jetty and Tomcat
+ * nodes of one cluster.
+ *
+ * <ul>
+ *   <li>Attributes are deserialized only in {@link #doLoad} — on the request thread, inside
+ *       {@code SessionContext.run}, with the web application's class loader — never on a cluster
+ *       thread, through the allow-list. One that cannot be read is kept as bytes and written back
+ *       untouched, never dropped.</li>
+ *   <li>{@code lastSaved} is stored, so a load does not force a write.</li>
+ *   <li>{@link #delete} leaves a tombstone: a deleted session does not come back.</li>
+ *   <li>Expiry is decided once, cluster-wide: a session is reported expired by the node that
+ *       served it last ({@code lastNode}), or, if that node is gone, by the first member. Cache
+ *       entries outlive the session timeout by two grace periods so that the scavenger finds
+ *       them.</li>
+ * </ul>
+ */
+public class BatonSessionDataStore extends AbstractSessionDataStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BatonSessionDataStore.class);
+
+  private final ClusterSettings settings;
+  private final AttributeSerializer serializer;
+  private final SessionRecordCodec codec = new SessionRecordCodec(CodecLimits.DEFAULT);
+  private final Map<String, Map<String, byte[]>> unreadable = new ConcurrentHashMap<>();
+  private final AtomicLong lastWarning = new AtomicLong();
+  private ClusterNode node;
+  private String host;
+  private String contextPath;
+
+  public BatonSessionDataStore(ClusterSettings settings, List<String> attributeAllowList) {
+    this.settings = settings;
+    this.serializer = new AttributeSerializer(AllowListFilter.defaultsPlus(attributeAllowList));
+  }
+
+  @Override
+  public void initialize(SessionContext context) throws Exception {
+    super.initialize(context);
+    String vhost = context.getVhost();
+    host = vhost == null || SessionContext.NULL_VHOST.equals(vhost) ? null : vhost;
+    contextPath = context.getContext() == null ? context.getCanonicalContextPath() : context.getContext().getContextPath();
+  }
+
+  @Override
+  protected void doStart() throws Exception {
+    node = ClusterNodes.acquire(settings);
+    super.doStart();
+  }
+
+  @Override
+  protected void doStop() throws Exception {
+    super.doStop();
+    if (node != null) {
+      ClusterNodes.release(node);
+      node = null;
+    }
+  }
+
+  private byte[] key(String id) {
+    return StateKey.httpSession(host, contextPath, id).toBytes();
+  }
+
+  @Override
+  public boolean isPassivating() {
+    return true;
+  }
+
+  @Override
+  public boolean doExists(String id) {
+    return node.getOrPull(key(id)) != null;
+  }
+
+  @Override
+  public SessionData doLoad(String id) throws Exception {
+    StateEntry e = node.getOrPull(key(id));
+    if (e == null) {
+      return null;
+    }
+    SessionRecord r;
+    try {
+      r = codec.decode(e.value());
+    } catch (MalformedMessageException ex) {
+      throw new UnreadableSessionDataException(id, _context, ex);
+    }
+    SessionData d = newSessionData(id, r.createdMillis(), r.accessedMillis(), r.lastAccessedMillis(),
+        r.maxInactiveSeconds() <= 0 ? -1 : r.maxInactiveSeconds() * 1000L);
+    d.setLastNode(r.lastNode());
+    d.setLastSaved(r.lastSavedMillis());
+    d.calcAndSetExpiry(r.accessedMillis());
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    Map<String, Object> attrs = new HashMap<>();
+    Map<String, byte[]> kept = new HashMap<>();
+    for (Map.Entry<String, byte[]> a : r.attributes().entrySet()) {
+      try {
+        attrs.put(a.getKey(), serializer.deserialize(a.getKey(), a.getValue(), loader));
+      } catch (AttributeException ex) {
+        kept.put(a.getKey(), a.getValue());
+        warn(ex.getMessage());
+      }
+    }
+    d.putAllAttributes(attrs);
+    if (kept.isEmpty()) {
+      unreadable.remove(id);
+    } else {
+      unreadable.put(id, kept);
+    }
+    return d;
+  }
+
+  @Override
+  public void doStore(String id, SessionData data, long lastSaveTime) throws Exception {
+    long maxInactiveMs = data.getMaxInactiveMs();
+    SessionRecord r = new SessionRecord(id, data.getCreated(), maxInactiveMs <= 0 ? -1 : (int) (maxInactiveMs / 1000));
+    r.accessedMillis(data.getAccessed());
+    r.lastAccessedMillis(data.getLastAccessed());
+    r.lastNode(data.getLastNode());
+    r.lastSavedMillis(data.getLastSaved());
+    Map<String, byte[]> kept = unreadable.getOrDefault(id, Map.of());
+    for (String name : data.getKeys()) {
+      try {
+        r.attribute(name, serializer.serialize(name, data.getAttribute(name)));
+      } catch (AttributeException ex) {
+        warn(ex.getMessage());
+      }
+    }
+    kept.forEach((name, bytes) -> {
+      if (r.attribute(name) == null && data.getAttribute(name) == null) {
+        r.attribute(name, bytes);
+      }
+    });
+    // Kept past the timeout for two grace periods, so that the scavenger can find and expire it.
+    long idle = maxInactiveMs <= 0 ? 0 : maxInactiveMs + 2000L * Math.max(1, getGracePeriodSec());
+    node.put(key(id), codec.encode(r), idle);
+  }
+
+  @Override
+  public boolean delete(String id) {
+    unreadable.remove(id);
+    node.remove(key(id));
+    return true;
+  }
+
+  @Override
+  public Set<String> doCheckExpired(Set<String> candidates, long time) {
+    Set<String> expired = new HashSet<>();
+    for (String id : candidates) {
+      StateEntry e = node.getAny(key(id));
+      if (e == null || e.isTombstone()) {
+        expired.add(id);
+        continue;
+      }
+      SessionRecord r = decodeQuietly(e);
+      if (r != null && expiredAt(r, time) && firesFor(r)) {
+        expired.add(id);
+      }
+    }
+    return expired;
+  }
+
+  @Override
+  public Set<String> doGetExpired(long before) {
+    Set<String> expired = new HashSet<>();
+    byte[] scope = StateKey.httpSession(host, contextPath, "x").toBytes();
+    int prefix = scope.length - 1;
+    node.forEachLive(e -> {
+      byte[] k = e.key();
+      if (k.length > prefix && java.util.Arrays.equals(k, 0, prefix, scope, 0, prefix)) {
+        SessionRecord r = decodeQuietly(e);
+        if (r != null && expiredAt(r, before) && firesFor(r)) {
+          expired.add(r.id());
+        }
+      }
+    });
+    return expired;
+  }
+
+  @Override
+  public void doCleanOrphans(long time) {
+    node.forEachLive(e -> {
+      if (e.key()[0] == StateKind.HTTP_SESSION.code()) {
+        SessionRecord r = decodeQuietly(e);
+        if (r != null && expiredAt(r, time)) {
+          node.remove(e.key());
+        }
+      }
+    });
+  }
+
+  private static boolean expiredAt(SessionRecord r, long time) {
+    return r.maxInactiveSeconds() > 0 && r.accessedMillis() + r.maxInactiveSeconds() * 1000L <= time;
+  }
+
+  /** The node that served the session last expires it; if that node is gone, the first member. */
+  private boolean firesFor(SessionRecord r) {
+    String me = _context.getWorkerName();
+    List<String> members = node.memberNames();
+    if (r.lastNode() == null || r.lastNode().equals(me)) {
+      return true;
+    }
+    return !members.contains(r.lastNode()) && !members.isEmpty() && members.get(0).equals(node.settings().nodeName());
+  }
+
+  private SessionRecord decodeQuietly(StateEntry e) {
+    try {
+      return codec.decode(e.value());
+    } catch (MalformedMessageException ex) {
+      return null;
+    }
+  }
+
+  private void warn(String message) {
+    long now = System.currentTimeMillis();
+    long last = lastWarning.get();
+    if (now - last > 10_000 && lastWarning.compareAndSet(last, now)) {
+      LOG.warn("[{}] {}", contextPath, message);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return String.format("%s@%x[node=%s]", getClass().getSimpleName(), hashCode(), settings.nodeName());
+  }
+}

@@ -1,0 +1,45 @@
+package dev.baton.tomcat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.baton.cluster.ClusterConfigException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BatonManagerSettingsTest {
+
+  @Test
+  void immutableValuesAreNotResentWhenMerelyRead() {
+    assertThat(BatonSession.isImmutable("x")).isTrue();
+    assertThat(BatonSession.isImmutable(42L)).isTrue();
+    assertThat(BatonSession.isImmutable(java.time.Instant.EPOCH)).isTrue();
+    assertThat(BatonSession.isImmutable(Thread.State.NEW)).as("enums").isTrue();
+    assertThat(BatonSession.isImmutable(new ArrayList<String>())).as("a cart list can change in place").isFalse();
+    assertThat(BatonSession.isImmutable(new byte[1])).isFalse();
+  }
+
+  @Test
+  void dirtyPolicyIsParsedOrNamedInTheError() {
+    BatonManager m = new BatonManager();
+    m.setDirtyPolicy("set-only");
+    assertThat(m.dirtyPolicy()).isEqualTo(DirtyPolicy.SET_ONLY);
+    m.setProperty("dirtyPolicy", "ACCESSED");
+    assertThat(m.dirtyPolicy()).isEqualTo(DirtyPolicy.ACCESSED);
+    assertThatThrownBy(() -> m.setDirtyPolicy("sometimes"))
+        .isInstanceOf(ClusterConfigException.class).hasMessageContaining("dirtyPolicy");
+  }
+
+  @Test
+  void clusterElementTakesEveryAttributeAsASetting() {
+    BatonCluster c = new BatonCluster();
+    assertThat(c.setProperty("clusterName", "shop")).isTrue();
+    assertThat(c.setProperty("dirtyPolicy", "set_only")).isTrue();
+    assertThat(c.setProperty("attributeAllowList", "com.shop.*")).isTrue();
+    assertThat(c.getClusterName()).isEqualTo("shop");
+    assertThat(c.dirtyPolicy()).isEqualTo("set_only");
+    assertThat(c.attributeAllowList()).isEqualTo("com.shop.*");
+    assertThat(List.of(c.createManager("ctx"))).singleElement().isInstanceOf(BatonManager.class);
+  }
+}
