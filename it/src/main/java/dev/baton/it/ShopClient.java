@@ -44,6 +44,9 @@ public final class ShopClient {
   /** Logs in with FORM authentication on the node at {@code port}: three requests, as a browser. */
   public Answer login(int port, String user, String password) throws IOException, InterruptedException {
     Answer form = get(port, "/shop/api/state");
+    if (form.status() == 302 || form.status() == 303) {
+      form = get(port, "/shop/login.html"); // Jetty redirects to the login page, Tomcat forwards
+    }
     if (!form.body().contains("j_security_check")) {
       throw new IllegalStateException("expected the login form, got " + form.status() + ": " + form.body());
     }

@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
  *       thread, through the allow-list. One that cannot be read is kept as bytes and written back
  *       untouched, never dropped.</li>
  *   <li>{@code lastSaved} is stored, so a load does not force a write.</li>
+ *   <li>The login travels as the shared {@link dev.baton.state.AuthInfo} (user, roles, method), so a
+ *       user logged in on a Tomcat node is logged in on a Jetty node too ({@link JettyLogins}).</li>
  *   <li>{@link #delete} leaves a tombstone: a deleted session does not come back.</li>
  *   <li>Expiry is decided once, cluster-wide: a session is reported expired by the node that
  *       served it last ({@code lastNode}), or, if that node is gone, by the first member. Cache
@@ -58,9 +60,15 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
   private String host;
   private String contextPath;
 
+  /** Classes Jetty itself keeps in sessions (FORM login's saved request), always admitted. */
+  static final List<String> JETTY_SESSION_CLASSES = List.of("org.eclipse.jetty.http.HttpURI$Immutable",
+      "org.eclipse.jetty.util.MultiMap");
+
   public BatonSessionDataStore(ClusterSettings settings, List<String> attributeAllowList) {
     this.settings = settings;
-    this.serializer = new AttributeSerializer(AllowListFilter.defaultsPlus(attributeAllowList));
+    List<String> allow = new java.util.ArrayList<>(JETTY_SESSION_CLASSES);
+    allow.addAll(attributeAllowList);
+    this.serializer = new AttributeSerializer(AllowListFilter.defaultsPlus(allow));
   }
 
   @Override
@@ -117,7 +125,8 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
     d.setLastNode(r.lastNode());
     d.setLastSaved(r.lastSavedMillis());
     d.calcAndSetExpiry(r.accessedMillis());
-    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    ClassLoader loader = new ServerFallbackClassLoader(Thread.currentThread().getContextClassLoader(),
+        BatonSessionDataStore.class.getClassLoader());
     Map<String, Object> attrs = new HashMap<>();
     Map<String, byte[]> kept = new HashMap<>();
     for (Map.Entry<String, byte[]> a : r.attributes().entrySet()) {
@@ -127,6 +136,9 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
         kept.put(a.getKey(), a.getValue());
         warn(ex.getMessage());
       }
+    }
+    if (r.auth() != null) {
+      attrs.put(JettyLogins.ATTRIBUTE, JettyLogins.fromAuthInfo(r.auth()));
     }
     d.putAllAttributes(attrs);
     if (kept.isEmpty()) {
@@ -147,6 +159,10 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
     r.lastSavedMillis(data.getLastSaved());
     Map<String, byte[]> kept = unreadable.getOrDefault(id, Map.of());
     for (String name : data.getKeys()) {
+      if (JettyLogins.ATTRIBUTE.equals(name)) {
+        r.auth(JettyLogins.toAuthInfo(data.getAttribute(name)));
+        continue;
+      }
       try {
         r.attribute(name, serializer.serialize(name, data.getAttribute(name)));
       } catch (AttributeException ex) {

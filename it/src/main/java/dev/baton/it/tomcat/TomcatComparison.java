@@ -45,7 +45,7 @@ public final class TomcatComparison {
         new Variant("Baton async", batonElement.replace("writeMode=\"sync\"", "writeMode=\"async\"")),
         new Variant("Baton sync", batonElement));
     Map<String, String> rows = new LinkedHashMap<>();
-    int port = 30000 + (int) (ProcessHandle.current().pid() % 1000) * 10;
+    int port = 21000 + (int) (ProcessHandle.current().pid() % 500) * 20; // below the ephemeral range
     for (Variant v : variants) {
       Path run = Path.of("target", "compare-" + ProcessHandle.current().pid(), v.name().replaceAll("[^A-Za-z]+", "-"));
       TomcatDistribution dist = new TomcatDistribution(run, 41000 + port % 5000);

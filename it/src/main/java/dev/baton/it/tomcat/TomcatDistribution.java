@@ -60,6 +60,11 @@ public final class TomcatDistribution {
     return home;
   }
 
+  /** The cluster secret every node of this run uses (a Jetty node of the same cluster needs it too). */
+  public Path secret() {
+    return secret;
+  }
+
   static String required(String property) {
     String v = System.getProperty(property);
     if (v == null) {

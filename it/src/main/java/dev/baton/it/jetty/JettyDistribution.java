@@ -1,0 +1,90 @@
+package dev.baton.it.jetty;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The real jetty-home distribution unpacked by the build, each node a fresh jetty-base made the way
+ * {@code conf-samples/jetty/README.md} tells a user: the module zip unpacked into the base,
+ * {@code start.jar --add-modules=...}, the sample ini files, a shared secret, the shop in
+ * {@code webapps/}.
+ */
+public final class JettyDistribution {
+
+  private final Path home;
+  private final Path runDir;
+  private final int mcastPort;
+  private final Path secret;
+
+  public JettyDistribution(Path runDir, Path secret, int mcastPort) throws IOException {
+    this.home = Path.of(required("baton.jetty.home"));
+    this.runDir = Files.createDirectories(runDir).toAbsolutePath();
+    this.mcastPort = mcastPort;
+    this.secret = secret;
+  }
+
+  static String required(String property) {
+    String v = System.getProperty(property);
+    if (v == null) {
+      throw new IllegalStateException("system property " + property + " is not set (run through Maven, see it/pom.xml)");
+    }
+    return v;
+  }
+
+  private static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** Creates node {@code name}'s jetty-base and starts it; returns at once. */
+  public JettyNode start(String name, int httpPort, String cacheModule) throws IOException, InterruptedException {
+    Path base = Files.createDirectories(runDir.resolve(name));
+    Path samples = Path.of(required("baton.samples"), "jetty");
+    copyTree(Path.of(required("baton.jetty.module")), base);
+    copyTree(samples.resolve("modules"), base.resolve("modules"));
+    copyTree(samples.resolve("etc"), base.resolve("etc"));
+    Process add = new ProcessBuilder(javaBin(), "-jar", home.resolve("start.jar").toString(),
+        "jetty.home=" + home, "jetty.base=" + base,
+        "--add-modules=http,ee11-deploy,session-store-baton," + cacheModule + ",shop-realm")
+        .directory(base.toFile()).redirectErrorStream(true).redirectOutput(base.resolve("add-modules.log").toFile()).start();
+    if (!add.waitFor(120, TimeUnit.SECONDS) || add.exitValue() != 0) {
+      throw new IllegalStateException("start.jar --add-modules failed; see " + base.resolve("add-modules.log"));
+    }
+    Files.copy(samples.resolve("start.d/session-store-baton.ini"), base.resolve("start.d/session-store-baton.ini"),
+        StandardCopyOption.REPLACE_EXISTING);
+    Files.writeString(base.resolve("start.d/node.ini"), String.join("\n",
+        "jetty.sessionIdManager.workerName=" + name,
+        "jetty.http.host=127.0.0.1",
+        "jetty.http.port=" + httpPort,
+        "baton.mcastPort=" + mcastPort, ""));
+    Files.copy(secret, base.resolve("etc/baton.secret"), StandardCopyOption.REPLACE_EXISTING);
+    copyTree(Path.of(required("baton.shop")), base.resolve("webapps/shop"));
+    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-Djava.net.preferIPv4Stack=true",
+        "-Dbaton.node=" + name, "-jar", home.resolve("start.jar").toString(), "jetty.home=" + home, "jetty.base=" + base));
+    Process p = new ProcessBuilder(cmd).directory(base.toFile()).redirectErrorStream(true).start();
+    return new JettyNode(name, httpPort, base, p);
+  }
+
+  static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      files.forEach(src -> {
+        try {
+          Path dst = to.resolve(from.relativize(src).toString());
+          if (Files.isDirectory(src)) {
+            Files.createDirectories(dst);
+          } else {
+            Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING);
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    }
+  }
+}
