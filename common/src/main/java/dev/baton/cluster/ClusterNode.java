@@ -388,8 +388,7 @@ public final class ClusterNode implements AutoCloseable {
     StateTable table = tableFor(m, h);
     StateEntry written = table.put(key, value, maxIdleMillis);
     otherTable(table).discard(key, null);
-    replicate(written, m, h, mode);
-    return written;
+    return replicate(written, m, h, mode).awaitReplicated();
   }
 
   /**
@@ -402,23 +401,35 @@ public final class ClusterNode implements AutoCloseable {
    */
   public StateEntry putDelta(byte[] key, StateEntry base, byte[] newValue, byte[] delta, long maxIdleMillis,
       WriteMode mode) {
+    return startDelta(key, base, newValue, delta, maxIdleMillis, mode).awaitReplicated();
+  }
+
+  /**
+   * Like {@link #putDelta} ({@code base} and {@code delta} may be null for a whole new value), but
+   * returns as soon as the write is applied here and sent: the caller
+   * waits for the acknowledgements with {@link Write#awaitReplicated()} when it likes, for example
+   * after releasing a lock, so that concurrent writers of one key each wait only for their own
+   * acknowledgements. Writes started in some order by one thread (or under one lock) reach every
+   * node in that order.
+   */
+  public Write startDelta(byte[] key, StateEntry base, byte[] newValue, byte[] delta, long maxIdleMillis,
+      WriteMode mode) {
     Membership m = membership;
     long h = owned.hashOf(key);
     StateTable table = tableFor(m, h);
     boolean[] onBase = new boolean[1];
     StateEntry written = table.compute(key, maxIdleMillis, current -> {
       // The table never copies values, so the same array means the same write.
-      onBase[0] = current != null && current == base.value();
+      onBase[0] = base != null && current != null && current == base.value();
       return newValue;
     });
     otherTable(table).discard(key, null);
     if (onBase[0] && m != null && m.members().size() > 1) {
       metrics.deltasSent.increment();
-      multicast(m, h, frames.frame(ClusterMessages.TYPE_DELTA, ClusterMessages.delta(m.viewId(), base, written, delta)), mode);
-    } else {
-      replicate(written, m, h, mode);
+      return multicast(written, m, h,
+          frames.frame(ClusterMessages.TYPE_DELTA, ClusterMessages.delta(m.viewId(), base, written, delta)), mode);
     }
-    return written;
+    return replicate(written, m, h, mode);
   }
 
   /** Deletes with the configured write mode. */
@@ -433,8 +444,7 @@ public final class ClusterNode implements AutoCloseable {
     StateTable table = tableFor(m, h);
     StateEntry tomb = table.remove(key);
     otherTable(table).discard(key, null);
-    replicate(tomb, m, h, mode);
-    return tomb;
+    return replicate(tomb, m, h, mode).awaitReplicated();
   }
 
   /**
@@ -457,20 +467,20 @@ public final class ClusterNode implements AutoCloseable {
     Membership m = membership;
     long h = owned.hashOf(copy.key());
     if (tableFor(m, h).putIfNewer(copy)) {
-      replicate(copy, m, h, WriteMode.ASYNC);
+      replicate(copy, m, h, WriteMode.ASYNC).awaitReplicated();
     }
   }
 
-  private void replicate(StateEntry e, Membership m, long keyHash, WriteMode mode) {
+  private Write replicate(StateEntry e, Membership m, long keyHash, WriteMode mode) {
     if (m == null || m.members().size() < 2) {
-      return;
+      return new Write(e, null, List.of());
     }
-    multicast(m, keyHash, frames.frame(ClusterMessages.TYPE_ENTRIES,
+    return multicast(e, m, keyHash, frames.frame(ClusterMessages.TYPE_ENTRIES,
         ClusterMessages.entries(ClusterMessages.PURPOSE_WRITE, m.viewId(), List.of(e))), mode);
   }
 
-  /** Multicasts a write once; in sync mode waits for the key's other owners. */
-  private void multicast(Membership m, long keyHash, byte[] frame, WriteMode mode) {
+  /** Multicasts a write once; in sync mode the returned write can wait for the key's other owners. */
+  private Write multicast(StateEntry e, Membership m, long keyHash, byte[] frame, WriteMode mode) {
     metrics.writes.increment();
     metrics.bytesSent.add(frame.length);
     List<Address> targets = new ArrayList<>(m.owners(keyHash));
@@ -479,11 +489,55 @@ public final class ClusterNode implements AutoCloseable {
       if (mode == WriteMode.ASYNC || targets.isEmpty()) {
         dispatcher.castMessage(null, new BytesMessage(null, frame),
             RequestOptions.ASYNC().transientFlags(Message.TransientFlag.DONT_LOOPBACK));
-        return;
+        return new Write(e, null, List.of());
       }
-      RspList<Object> rsps = dispatcher.castMessage(null, new BytesMessage(null, frame),
+      return new Write(e, dispatcher.castMessageWithFuture(null, new BytesMessage(null, frame),
           new RequestOptions(ResponseMode.GET_ALL, settings.syncTimeout().toMillis(), false, new OwnersAcked(targets))
-              .transientFlags(Message.TransientFlag.DONT_LOOPBACK));
+              .transientFlags(Message.TransientFlag.DONT_LOOPBACK)), targets);
+    } catch (Exception ex) {
+      return new Write(e, java.util.concurrent.CompletableFuture.failedFuture(ex), targets);
+    }
+  }
+
+  /**
+   * A write applied on this node whose copies are on their way to the other owners. In sync mode
+   * {@link #awaitReplicated()} waits for their acknowledgements; in async mode it returns at once.
+   */
+  public final class Write {
+    private final StateEntry entry;
+    private final java.util.concurrent.CompletableFuture<RspList<Object>> acks;
+    private final List<Address> targets;
+
+    private Write(StateEntry entry, java.util.concurrent.CompletableFuture<RspList<Object>> acks, List<Address> targets) {
+      this.entry = entry;
+      this.acks = acks;
+      this.targets = targets;
+    }
+
+    /** The entry written on this node. */
+    public StateEntry entry() {
+      return entry;
+    }
+
+    /**
+     * Waits until every other owner applied the write, or the sync timeout; see the class contract.
+     *
+     * @return the entry written
+     * @throws ReplicationException with {@code syncTimeoutAction=fail}, if an owner did not answer
+     */
+    public StateEntry awaitReplicated() {
+      if (acks == null) {
+        return entry;
+      }
+      RspList<Object> rsps;
+      try {
+        rsps = acks.get(settings.syncTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        return failed("interrupted while waiting for acknowledgements", ex);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+        return failed("replication failed: " + ex, ex);
+      }
       int missing = 0;
       for (Address t : targets) {
         if (rsps.isReceived(t)) {
@@ -493,21 +547,19 @@ public final class ClusterNode implements AutoCloseable {
         }
       }
       if (missing > 0) {
-        metrics.ackTimeouts.increment();
-        String msg = missing + " owner(s) did not acknowledge a write within " + settings.syncTimeout().toMillis()
-            + " ms (syncTimeout)";
-        if (settings.failOnSyncTimeout()) {
-          throw new ReplicationException(msg, null);
-        }
-        warn(msg + "; carrying on as async (syncTimeoutAction=async)");
+        return failed(missing + " owner(s) did not acknowledge a write within " + settings.syncTimeout().toMillis()
+            + " ms (syncTimeout)", null);
       }
-    } catch (ReplicationException ex) {
-      throw ex;
-    } catch (Exception ex) {
-      if (mode == WriteMode.SYNC && settings.failOnSyncTimeout()) {
-        throw new ReplicationException("replication failed: " + ex.getMessage(), ex);
+      return entry;
+    }
+
+    private StateEntry failed(String message, Throwable cause) {
+      metrics.ackTimeouts.increment();
+      if (settings.failOnSyncTimeout()) {
+        throw new ReplicationException(message, cause);
       }
-      warn("replication failed: " + ex);
+      warn(message + "; carrying on as async (syncTimeoutAction=async)");
+      return entry;
     }
   }
 

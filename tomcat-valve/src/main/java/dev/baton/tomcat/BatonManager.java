@@ -297,6 +297,7 @@ public class BatonManager extends ManagerBase {
     if (!s.validInternal() || s.getIdInternal() == null) {
       return;
     }
+    ClusterNode.Write write;
     synchronized (s) {
       byte[] key = keyOf(s.getIdInternal());
       SessionRecord before = s.base;
@@ -306,18 +307,19 @@ public class BatonManager extends ManagerBase {
         return;
       }
       byte[] value = codec.encode(after);
-      StateEntry written;
       if (before != null && s.baseEntry != null) {
-        written = node.putDelta(key, s.baseEntry, value, SessionDelta.between(before, after).encode(),
+        write = node.startDelta(key, s.baseEntry, value, SessionDelta.between(before, after).encode(),
             after.maxIdleMillis(), node.settings().writeMode());
       } else {
-        written = node.put(key, value, after.maxIdleMillis());
+        write = node.startDelta(key, null, value, null, after.maxIdleMillis(), node.settings().writeMode());
       }
       s.base = after;
-      s.baseEntry = written;
+      s.baseEntry = write.entry();
       s.dirty.clear();
       s.accessed.clear();
     }
+    // Outside the session's lock: concurrent requests of one session each wait for their own acks.
+    write.awaitReplicated();
   }
 
   private SessionRecord toRecord(BatonSession s, SessionRecord before, Request request) {
