@@ -129,6 +129,25 @@ public final class SessionRecord {
         + ", authenticated=" + (auth != null) + "]";
   }
 
+  /**
+   * True if this record and {@code other} differ at most in access times and bookkeeping
+   * ({@code lastNode}, {@code lastSaved}): nothing another node needs as a new version, only as a
+   * refreshed access time. Attributes are compared by their bytes.
+   */
+  public boolean sameExceptAccess(SessionRecord other) {
+    if (maxInactiveSeconds != other.maxInactiveSeconds || !Objects.equals(auth, other.auth)
+        || !Objects.equals(tls, other.tls) || !attributes.keySet().equals(other.attributes.keySet())) {
+      return false;
+    }
+    for (Map.Entry<String, byte[]> a : attributes.entrySet()) {
+      byte[] b = other.attributes.get(a.getKey());
+      if (a.getValue() != b && !java.util.Arrays.equals(a.getValue(), b)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The first characters of the id, enough to tell sessions apart in a log, not to hijack one. */
   public String abbreviatedId() {
     return id.length() <= 6 ? id : id.substring(0, 6) + "…";

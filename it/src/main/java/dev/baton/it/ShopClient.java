@@ -35,9 +35,15 @@ public final class ShopClient {
   }
 
   /** One answer of the shop: status and the parsed {@code key=value} line. */
-  public record Answer(int status, Map<String, String> fields, String body) {
+  public record Answer(int status, Map<String, String> fields, String body, String location) {
     public String get(String key) {
       return fields.getOrDefault(key, "");
+    }
+
+    /** True if the node asks to log in: Tomcat shows the form, Jetty redirects to it. */
+    public boolean asksToLogIn() {
+      return body.contains("j_security_check")
+          || ((status == 302 || status == 303) && location != null && location.contains("login.html"));
     }
   }
 
@@ -97,6 +103,6 @@ public final class ShopClient {
         fields.put(m.group(1), m.group(2));
       }
     });
-    return new Answer(resp.statusCode(), fields, resp.body());
+    return new Answer(resp.statusCode(), fields, resp.body(), resp.headers().firstValue("Location").orElse(null));
   }
 }

@@ -12,6 +12,7 @@ import dev.baton.codec.SessionRecordCodec;
 import dev.baton.state.SessionRecord;
 import dev.baton.state.StateEntry;
 import dev.baton.state.StateKey;
+import dev.baton.state.SessionValues;
 import dev.baton.state.StateKind;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -55,6 +56,14 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
   private final AttributeSerializer serializer;
   private final SessionRecordCodec codec = new SessionRecordCodec(CodecLimits.DEFAULT);
   private final Map<String, Map<String, byte[]>> unreadable = new ConcurrentHashMap<>();
+  /** What this node last loaded or wrote per session, to tell a real change from a re-save. */
+  private final Map<String, SessionRecord> bases = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, SessionRecord> eldest) {
+          return size() > 100_000;
+        }
+      });
   private final AtomicLong lastWarning = new AtomicLong();
   private ClusterNode node;
   private String host;
@@ -120,11 +129,14 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
     } catch (MalformedMessageException ex) {
       throw new UnreadableSessionDataException(id, _context, ex);
     }
-    SessionData d = newSessionData(id, r.createdMillis(), r.accessedMillis(), r.lastAccessedMillis(),
+    // Accesses on other nodes travel as touches of the cache entry, not as new records.
+    long accessed = Math.max(r.accessedMillis(), e.lastAccessMillis());
+    SessionData d = newSessionData(id, r.createdMillis(), accessed, r.lastAccessedMillis(),
         r.maxInactiveSeconds() <= 0 ? -1 : r.maxInactiveSeconds() * 1000L);
     d.setLastNode(r.lastNode());
     d.setLastSaved(r.lastSavedMillis());
-    d.calcAndSetExpiry(r.accessedMillis());
+    d.calcAndSetExpiry(accessed);
+    bases.put(id, r);
     ClassLoader loader = new ServerFallbackClassLoader(Thread.currentThread().getContextClassLoader(),
         BatonSessionDataStore.class.getClassLoader());
     Map<String, Object> attrs = new HashMap<>();
@@ -141,6 +153,12 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
       attrs.put(JettyLogins.ATTRIBUTE, JettyLogins.fromAuthInfo(r.auth()));
     }
     d.putAllAttributes(attrs);
+    if (attrs.values().stream().anyMatch(v -> !SessionValues.isImmutable(v))) {
+      // A mutable attribute may be changed in place without setAttribute: have Jetty save the
+      // session at response commit, before the client can reach another node; doStore writes only
+      // if its bytes really changed (Baton's "accessed" dirty policy, as on Tomcat).
+      d.setDirty(true);
+    }
     if (kept.isEmpty()) {
       unreadable.remove(id);
     } else {
@@ -174,14 +192,22 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
         r.attribute(name, bytes);
       }
     });
-    // Kept past the timeout for two grace periods, so that the scavenger can find and expire it.
-    long idle = maxInactiveMs <= 0 ? 0 : maxInactiveMs + 2000L * Math.max(1, getGracePeriodSec());
+    SessionRecord base = bases.get(id);
+    if (base != null && r.sameExceptAccess(base) && node.touch(key(id))) {
+      // Jetty saves again when the request releases the session; a copy of what this node already
+      // wrote must not become a new version that could overwrite a later write on another node.
+      return;
+    }
+    // Kept past the timeout (two grace periods, at least a minute) so the scavenger finds it.
+    long idle = maxInactiveMs <= 0 ? 0 : maxInactiveMs + Math.max(60_000L, 2000L * getGracePeriodSec());
     node.put(key(id), codec.encode(r), idle);
+    bases.put(id, r);
   }
 
   @Override
   public boolean delete(String id) {
     unreadable.remove(id);
+    bases.remove(id);
     node.remove(key(id));
     return true;
   }
@@ -196,7 +222,7 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
         continue;
       }
       SessionRecord r = decodeQuietly(e);
-      if (r != null && expiredAt(r, time) && firesFor(r)) {
+      if (r != null && expiredAt(r, e, time) && firesFor(r)) {
         expired.add(id);
       }
     }
@@ -212,7 +238,7 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
       byte[] k = e.key();
       if (k.length > prefix && java.util.Arrays.equals(k, 0, prefix, scope, 0, prefix)) {
         SessionRecord r = decodeQuietly(e);
-        if (r != null && expiredAt(r, before) && firesFor(r)) {
+        if (r != null && expiredAt(r, e, before) && firesFor(r)) {
           expired.add(r.id());
         }
       }
@@ -225,15 +251,17 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
     node.forEachLive(e -> {
       if (e.key()[0] == StateKind.HTTP_SESSION.code()) {
         SessionRecord r = decodeQuietly(e);
-        if (r != null && expiredAt(r, time)) {
+        if (r != null && expiredAt(r, e, time)) {
           node.remove(e.key());
         }
       }
     });
   }
 
-  private static boolean expiredAt(SessionRecord r, long time) {
-    return r.maxInactiveSeconds() > 0 && r.accessedMillis() + r.maxInactiveSeconds() * 1000L <= time;
+  /** Expired at {@code time}, counting accesses on any node (the entry's last access). */
+  private static boolean expiredAt(SessionRecord r, StateEntry e, long time) {
+    long accessed = Math.max(r.accessedMillis(), e.lastAccessMillis());
+    return r.maxInactiveSeconds() > 0 && accessed + r.maxInactiveSeconds() * 1000L <= time;
   }
 
   /** The node that served the session last expires it; if that node is gone, the first member. */

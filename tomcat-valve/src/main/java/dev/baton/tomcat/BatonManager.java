@@ -272,7 +272,8 @@ public class BatonManager extends ManagerBase {
     } else {
       s.setMaxInactiveInterval(record.maxInactiveSeconds());
     }
-    s.restoreTimes(record.accessedMillis(), record.lastAccessedMillis());
+    // Accesses on other nodes travel as touches of the cache entry, not as new records.
+    s.restoreTimes(Math.max(record.accessedMillis(), entry.lastAccessMillis()), record.lastAccessedMillis());
     AuthInfo auth = record.auth();
     if (auth != null) {
       s.setPrincipal(new GenericPrincipal(auth.name(), auth.roles()));
@@ -302,7 +303,7 @@ public class BatonManager extends ManagerBase {
       byte[] key = keyOf(s.getIdInternal());
       SessionRecord before = s.base;
       SessionRecord after = toRecord(s, before, request);
-      if (before != null && s.baseEntry != null && sameButAccess(before, after)) {
+      if (before != null && s.baseEntry != null && after.sameExceptAccess(before)) {
         node.touch(key);
         return;
       }
@@ -370,20 +371,6 @@ public class BatonManager extends ManagerBase {
       return before == null ? null : before.tls();
     }
     return new TlsIdentity(protocol == null ? null : protocol.toString(), cipher == null ? null : cipher.toString(), peer);
-  }
-
-  /** True if only access times differ: nothing worth a replicated write. */
-  private static boolean sameButAccess(SessionRecord a, SessionRecord b) {
-    if (a.maxInactiveSeconds() != b.maxInactiveSeconds() || !Objects.equals(a.auth(), b.auth())
-        || !Objects.equals(a.tls(), b.tls()) || !a.attributeNames().equals(b.attributeNames())) {
-      return false;
-    }
-    for (String name : a.attributeNames()) {
-      if (a.attribute(name) != b.attribute(name)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** A login rotated the session id: the record moves to the new key, the old key is deleted. */

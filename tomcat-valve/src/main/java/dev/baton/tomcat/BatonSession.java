@@ -1,9 +1,8 @@
 package dev.baton.tomcat;
 
 import dev.baton.state.SessionRecord;
+import dev.baton.state.SessionValues;
 import dev.baton.state.StateEntry;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,11 +16,6 @@ import org.apache.catalina.session.StandardSession;
 public class BatonSession extends StandardSession {
 
   private static final long serialVersionUID = 1L;
-  private static final Set<Class<?>> IMMUTABLE = Set.of(String.class, Integer.class, Long.class,
-      Short.class, Byte.class, Boolean.class, Character.class, Double.class, Float.class,
-      BigDecimal.class, BigInteger.class, java.time.Instant.class, java.time.LocalDate.class,
-      java.time.LocalDateTime.class, java.util.UUID.class);
-
   /** The record and entry this node last wrote or loaded; null for a session not yet replicated. */
   transient volatile SessionRecord base;
   transient volatile StateEntry baseEntry;
@@ -67,7 +61,7 @@ public class BatonSession extends StandardSession {
   }
 
   static boolean isImmutable(Object value) {
-    return IMMUTABLE.contains(value.getClass()) || value instanceof Enum<?>;
+    return SessionValues.isImmutable(value);
   }
 
   @Override

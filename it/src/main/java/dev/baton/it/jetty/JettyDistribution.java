@@ -44,6 +44,12 @@ public final class JettyDistribution {
 
   /** Creates node {@code name}'s jetty-base and starts it; returns at once. */
   public JettyNode start(String name, int httpPort, String cacheModule) throws IOException, InterruptedException {
+    return start(name, httpPort, cacheModule, java.util.Map.of());
+  }
+
+  /** As {@link #start(String, int, String)}, with extra properties for the node's ini file. */
+  public JettyNode start(String name, int httpPort, String cacheModule, java.util.Map<String, String> ini)
+      throws IOException, InterruptedException {
     Path base = Files.createDirectories(runDir.resolve(name));
     Path samples = Path.of(required("baton.samples"), "jetty");
     copyTree(Path.of(required("baton.jetty.module")), base);
@@ -58,11 +64,13 @@ public final class JettyDistribution {
     }
     Files.copy(samples.resolve("start.d/session-store-baton.ini"), base.resolve("start.d/session-store-baton.ini"),
         StandardCopyOption.REPLACE_EXISTING);
-    Files.writeString(base.resolve("start.d/node.ini"), String.join("\n",
-        "jetty.sessionIdManager.workerName=" + name,
-        "jetty.http.host=127.0.0.1",
-        "jetty.http.port=" + httpPort,
-        "baton.mcastPort=" + mcastPort, ""));
+    StringBuilder nodeIni = new StringBuilder()
+        .append("jetty.sessionIdManager.workerName=").append(name).append('\n')
+        .append("jetty.http.host=127.0.0.1\n")
+        .append("jetty.http.port=").append(httpPort).append('\n')
+        .append("baton.mcastPort=").append(mcastPort).append('\n');
+    ini.forEach((k, v) -> nodeIni.append(k).append('=').append(v).append('\n'));
+    Files.writeString(base.resolve("start.d/node.ini"), nodeIni.toString());
     Files.copy(secret, base.resolve("etc/baton.secret"), StandardCopyOption.REPLACE_EXISTING);
     copyTree(Path.of(required("baton.shop")), base.resolve("webapps/shop"));
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-Djava.net.preferIPv4Stack=true",

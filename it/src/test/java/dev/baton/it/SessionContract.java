@@ -1,14 +1,9 @@
-package dev.baton.it.tomcat;
+package dev.baton.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.baton.it.ShopClient;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -16,41 +11,41 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** Three real Tomcat nodes: what a session does as it moves between them. */
+/**
+ * The session contract every configuration keeps, checked over HTTP against three real nodes:
+ * Tomcat only, Jetty only, and Tomcat and Jetty mixed (the subclasses). A session moves between
+ * the nodes with its login and its in-place changes; a login retires the pre-login id everywhere;
+ * an invalidation or a time-out ends the session everywhere, and its listener never fires twice; a
+ * session in use on one node does not time out on another.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TomcatClusterSemanticsTest {
+public abstract class SessionContract {
 
-  private final List<TomcatNode> nodes = new ArrayList<>();
   private int a;
   private int b;
   private int c;
 
+  /**
+   * Starts three nodes of one cluster (sessions time out on a 1-second check, access times travel
+   * every 200 ms) and returns their HTTP ports.
+   */
+  protected abstract int[] startNodes(int basePort, int mcastPort) throws Exception;
+
+  /** Stops every node started. */
+  protected abstract void stopNodes() throws Exception;
+
   @BeforeAll
   void start() throws Exception {
-    int port = 20000 + (int) (ProcessHandle.current().pid() % 2000) * 10 + 5;
-    Path run = Path.of("target", "runs", "semantics-" + port);
-    TomcatDistribution dist = new TomcatDistribution(run, 40000 + port % 5000);
-    // The sample server.xml, with expiry checked every second so a time-out shows quickly.
-    Path serverXml = run.resolve("server-fast-expiry.xml");
-    Files.writeString(serverXml, Files.readString(TomcatDistribution.sampleServerXml())
-        .replace("<Engine name=\"Catalina\"", "<Engine name=\"Catalina\" backgroundProcessorDelay=\"1\"")
-        .replace("secretFile=", "sweepInterval=\"500\" touchInterval=\"200\" secretFile="));
-    for (String name : List.of("nodeA", "nodeB", "nodeC")) {
-      nodes.add(dist.start(name, port + nodes.size(), serverXml));
-    }
-    for (TomcatNode n : nodes) {
-      n.awaitStarted(120, TimeUnit.SECONDS);
-    }
-    a = nodes.get(0).httpPort();
-    b = nodes.get(1).httpPort();
-    c = nodes.get(2).httpPort();
+    int port = 20000 + (int) (ProcessHandle.current().pid() % 1000) * 12 + getClass().getSimpleName().length() % 4 * 3;
+    int[] ports = startNodes(port, 40000 + port % 5000);
+    a = ports[0];
+    b = ports[1];
+    c = ports[2];
   }
 
   @AfterAll
   void stop() throws Exception {
-    for (TomcatNode n : nodes) {
-      n.close();
-    }
+    stopNodes();
   }
 
   private static int destroyed(int port) throws Exception {
@@ -87,7 +82,7 @@ class TomcatClusterSemanticsTest {
     assertThat(client.sessionId()).isNotEqualTo(anonymous);
     ShopClient attacker = new ShopClient();
     ShopClient.Answer fixed = attacker.get(b, "/shop/api/state;jsessionid=" + anonymous);
-    assertThat(fixed.body()).as("the pre-login id gives no access").contains("j_security_check");
+    assertThat(fixed.asksToLogIn()).as("the pre-login id gives no access").isTrue();
     assertThat(client.get(b, "/shop/api/state").get("user")).isEqualTo("bob");
   }
 
@@ -104,14 +99,23 @@ class TomcatClusterSemanticsTest {
     for (int port : new int[] {a, b, c}) {
       ShopClient stale = new ShopClient();
       ShopClient.Answer s = stale.get(port, "/shop/api/state;jsessionid=" + id);
-      assertThat(s.body()).as("node on port %d", port).contains("j_security_check");
+      assertThat(s.asksToLogIn()).as("node on port %d", port).isTrue();
     }
     assertThat(destroyed(b)).isEqualTo(beforeOnB + 1);
     assertThat(totalDestroyed(a, b, c)).as("sessionDestroyed fired once, cluster-wide").isEqualTo(before + 1);
   }
 
+  /**
+   * How often {@code sessionDestroyed} fires for a session that times out: once on Tomcat. Jetty
+   * behind {@code session-cache-null} deletes a session that expires while not in memory without
+   * calling the listener (its NullSessionCache has no session object to call it with), so 0 there.
+   */
+  protected int timeOutListenerCalls() {
+    return 1;
+  }
+
   @Test
-  void aTimedOutSessionExpiresOnceClusterWide() throws Exception {
+  void aTimedOutSessionEndsOnceClusterWide() throws Exception {
     ShopClient client = new ShopClient();
     client.login(a, "alice", "alice-secret");
     client.post(a, "/shop/api/timeout", Map.of("seconds", "2"));
@@ -119,14 +123,19 @@ class TomcatClusterSemanticsTest {
     client.get(c, "/shop/api/state");
     int before = totalDestroyed(a, b, c);
     String id = client.sessionId();
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(totalDestroyed(a, b, c)).isEqualTo(before + 1));
-    for (int port : new int[] {a, b, c}) {
-      assertThat(new ShopClient().get(port, "/shop/api/state;jsessionid=" + id).body()).contains("j_security_check");
+    // Watch without touching: a request carrying the id would keep the session alive.
+    if (timeOutListenerCalls() > 0) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> totalDestroyed(a, b, c) == before + timeOutListenerCalls());
+    } else {
+      // Nothing to watch: look once, well after time-out (2 s) plus scavenging (1 s) and grace (1 s).
+      await().pollDelay(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(11)).until(() -> true);
     }
-    // B and C held copies and check expiry every second: the count must stay put.
+    for (int port : new int[] {a, b, c}) {
+      assertThat(new ShopClient().get(port, "/shop/api/state;jsessionid=" + id).asksToLogIn()).as("port %d", port).isTrue();
+    }
+    // Every node held a copy and checks expiry every second: the count must stay put.
     await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
-        .until(() -> totalDestroyed(a, b, c) == before + 1);
+        .until(() -> totalDestroyed(a, b, c) == before + timeOutListenerCalls());
   }
 
   @Test

@@ -1,0 +1,47 @@
+package dev.baton.it.jetty;
+
+import dev.baton.it.SessionContract;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The session contract on three real Jetty nodes (non-sticky: session-cache-null). */
+public class JettySessionContractTest extends SessionContract {
+
+  /** Scavenge every second with a 1-second grace period, so a time-out shows quickly. */
+  public static final Map<String, String> FAST_EXPIRY = Map.of(
+      "jetty.sessionScavengeInterval.seconds", "1",
+      "jetty.session.gracePeriod.seconds", "1",
+      "baton.sweepInterval", "500",
+      "baton.touchInterval", "200");
+
+  private final List<JettyNode> nodes = new ArrayList<>();
+
+  @Override
+  protected int[] startNodes(int basePort, int mcastPort) throws Exception {
+    Path run = Path.of("target", "runs", "jetty-contract-" + basePort);
+    JettyDistribution dist = new JettyDistribution(run, JettyDistributionFailoverTest.secret(run), mcastPort);
+    for (String name : List.of("nodeA", "nodeB", "nodeC")) {
+      nodes.add(dist.start(name, basePort + nodes.size(), "session-cache-null", FAST_EXPIRY));
+    }
+    for (JettyNode n : nodes) {
+      n.awaitStarted(120, TimeUnit.SECONDS);
+    }
+    return new int[] {basePort, basePort + 1, basePort + 2};
+  }
+
+  /** Jetty's NullSessionCache: see {@link SessionContract#timeOutListenerCalls()}. */
+  @Override
+  protected int timeOutListenerCalls() {
+    return 0;
+  }
+
+  @Override
+  protected void stopNodes() throws Exception {
+    for (JettyNode n : nodes) {
+      n.close();
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package dev.baton.it.mixed;
+
+import dev.baton.it.SessionContract;
+import dev.baton.it.jetty.JettyDistribution;
+import dev.baton.it.jetty.JettyNode;
+import dev.baton.it.jetty.JettySessionContractTest;
+import dev.baton.it.tomcat.TomcatDistribution;
+import dev.baton.it.tomcat.TomcatNode;
+import dev.baton.it.tomcat.TomcatSessionContractTest;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** The session contract on a mixed cluster: Tomcat, Jetty, Tomcat. */
+class MixedSessionContractTest extends SessionContract {
+
+  private TomcatNode a;
+  private JettyNode b;
+  private TomcatNode c;
+
+  @Override
+  protected int[] startNodes(int basePort, int mcastPort) throws Exception {
+    Path run = Path.of("target", "runs", "mixed-contract-" + basePort);
+    TomcatDistribution tomcats = new TomcatDistribution(run.resolve("tomcat"), mcastPort);
+    Path serverXml = TomcatSessionContractTest.fastExpiryServerXml(run);
+    JettyDistribution jetties = new JettyDistribution(run.resolve("jetty"), tomcats.secret(), mcastPort);
+    a = tomcats.start("tomcatA", basePort, serverXml);
+    b = jetties.start("jettyB", basePort + 1, "session-cache-null", JettySessionContractTest.FAST_EXPIRY);
+    c = tomcats.start("tomcatC", basePort + 2, serverXml);
+    a.awaitStarted(120, TimeUnit.SECONDS);
+    b.awaitStarted(120, TimeUnit.SECONDS);
+    c.awaitStarted(120, TimeUnit.SECONDS);
+    return new int[] {basePort, basePort + 1, basePort + 2};
+  }
+
+  @Override
+  protected void stopNodes() throws Exception {
+    for (AutoCloseable n : new AutoCloseable[] {a, b, c}) {
+      if (n != null) {
+        n.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package dev.baton.it.tomcat;
+
+import dev.baton.it.SessionContract;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The session contract on three real Tomcat nodes. */
+public class TomcatSessionContractTest extends SessionContract {
+
+  private final List<TomcatNode> nodes = new ArrayList<>();
+
+  /** The sample server.xml with expiry checked every second, so a time-out shows quickly. */
+  public static Path fastExpiryServerXml(Path run) throws Exception {
+    Files.createDirectories(run);
+    Path serverXml = run.resolve("server-fast-expiry.xml");
+    Files.writeString(serverXml, Files.readString(TomcatDistribution.sampleServerXml())
+        .replace("<Engine name=\"Catalina\"", "<Engine name=\"Catalina\" backgroundProcessorDelay=\"1\"")
+        .replace("secretFile=", "sweepInterval=\"500\" touchInterval=\"200\" secretFile="));
+    return serverXml;
+  }
+
+  @Override
+  protected int[] startNodes(int basePort, int mcastPort) throws Exception {
+    Path run = Path.of("target", "runs", "tomcat-contract-" + basePort);
+    TomcatDistribution dist = new TomcatDistribution(run, mcastPort);
+    Path serverXml = fastExpiryServerXml(run);
+    for (String name : List.of("nodeA", "nodeB", "nodeC")) {
+      nodes.add(dist.start(name, basePort + nodes.size(), serverXml));
+    }
+    for (TomcatNode n : nodes) {
+      n.awaitStarted(120, TimeUnit.SECONDS);
+    }
+    return new int[] {basePort, basePort + 1, basePort + 2};
+  }
+
+  @Override
+  protected void stopNodes() throws Exception {
+    for (TomcatNode n : nodes) {
+      n.close();
+    }
+  }
+}
