@@ -1,6 +1,8 @@
 package dev.baton.it.tomcat;
 
 import dev.baton.it.ShopClient;
+import dev.baton.it.jetty.JettyDistribution;
+import dev.baton.it.jetty.JettyNode;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -10,10 +12,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * README's first command: three real Tomcat 11 nodes on loopback with the sample shop, a customer
- * who logs in, fills a cart, enters a billing address and starts a payment, then {@code kill -9} of
- * the node that served it, and the customer carrying on on the others. Ends with the counts lost
- * and stops every process it started.
+ * README's first command: three real Tomcat 11 nodes and one real Jetty 12 node on loopback with the
+ * sample shop, a customer who logs in, fills a cart, enters a billing address and starts a payment,
+ * then {@code kill -9} of the node that served it, and the customer carrying on on the others,
+ * Jetty included. Ends with the counts lost and stops every process it started.
  */
 public final class Demo {
 
@@ -22,23 +24,32 @@ public final class Demo {
   private Demo() {}
 
   public static void main(String[] args) throws Exception {
-    int[] ports = freePorts(3);
+    int[] ports = freePorts(4);
     Path run = Path.of("target", "demo-" + ProcessHandle.current().pid());
-    TomcatDistribution dist = new TomcatDistribution(run, 45000 + (int) (ProcessHandle.current().pid() % 1000));
+    int mcastPort = 45000 + (int) (ProcessHandle.current().pid() % 1000);
+    TomcatDistribution dist = new TomcatDistribution(run.resolve("tomcat"), mcastPort);
+    JettyDistribution jetties = new JettyDistribution(run.resolve("jetty"), dist.secret(), mcastPort);
     List<TomcatNode> nodes = new ArrayList<>();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> nodes.forEach(Demo::quietClose)));
+    List<JettyNode> jettyNodes = new ArrayList<>();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      nodes.forEach(Demo::quietClose);
+      jettyNodes.forEach(Demo::quietClose);
+    }));
     try {
       say("");
-      say("Baton demo: three Tomcat %s nodes on loopback, one shop, one customer.", version(dist));
-      say("Each node: the drop-in jar in lib/, conf-samples/tomcat/server.xml, the shop <distributable/>.");
+      say("Baton demo: three Tomcat %s nodes and one Jetty 12 node on loopback, one shop, one customer.", version(dist));
+      say("Tomcat nodes: the drop-in jar in lib/, conf-samples/tomcat/server.xml; the Jetty node: the");
+      say("session-store-baton module in its jetty-base. Same cluster, same shop <distributable/>.");
       say("");
       long t0 = System.nanoTime();
       for (int i = 0; i < 3; i++) {
         nodes.add(dist.start("node" + (i + 1), ports[i], TomcatDistribution.sampleServerXml()));
       }
+      JettyNode jetty = jetties.start("jetty1", ports[3], "session-cache-null");
+      jettyNodes.add(jetty);
       for (TomcatNode n : nodes) {
         while (true) {
-          System.out.printf("\r  starting node1, node2, node3 ... %.1f s", (System.nanoTime() - t0) / 1e9);
+          System.out.printf("\r  starting node1, node2, node3 (Tomcat), jetty1 (Jetty) ... %.1f s", (System.nanoTime() - t0) / 1e9);
           try {
             n.awaitStarted(1, TimeUnit.SECONDS);
             break;
@@ -49,8 +60,9 @@ public final class Demo {
           }
         }
       }
-      System.out.printf("\r  started node1 (:%d), node2 (:%d), node3 (:%d) in %.1f s%n%n",
-          ports[0], ports[1], ports[2], (System.nanoTime() - t0) / 1e9);
+      jetty.awaitStarted(120, TimeUnit.SECONDS);
+      System.out.printf("\r  started node1 (:%d), node2 (:%d), node3 (:%d), jetty1 (:%d) in %.1f s          %n%n",
+          ports[0], ports[1], ports[2], ports[3], (System.nanoTime() - t0) / 1e9);
       TomcatNode node1 = nodes.get(0);
       TomcatNode node2 = nodes.get(1);
       TomcatNode node3 = nodes.get(2);
@@ -85,6 +97,8 @@ public final class Demo {
       step(alice.get(node3.httpPort(), "/shop/api/state"), "carry on: look at the cart", alice);
       step(alice.post(node3.httpPort(), "/shop/api/pay", Map.of("capture", "yes")), "confirm the payment", alice);
       step(alice.get(node1.httpPort(), "/shop/api/state"), "and once more, on node1", alice);
+      step(alice.post(jetty.httpPort(), "/shop/api/cart", Map.of("item", "gift wrap")), "add gift wrap, on the Jetty node", alice);
+      step(alice.get(node3.httpPort(), "/shop/api/state"), "back on Tomcat node3", alice);
 
       int sessionsLost = 0;
       int loginsLost = 0;
@@ -107,6 +121,7 @@ public final class Demo {
       say("  stopping the nodes; logs are in %s", run.toAbsolutePath());
     } finally {
       nodes.forEach(Demo::quietClose);
+      jettyNodes.forEach(Demo::quietClose);
     }
   }
 
@@ -147,11 +162,13 @@ public final class Demo {
     return ports;
   }
 
-  private static void quietClose(TomcatNode n) {
+  private static void quietClose(AutoCloseable n) {
     try {
       n.close();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      System.err.println("could not stop a node: " + e);
     }
   }
 }
