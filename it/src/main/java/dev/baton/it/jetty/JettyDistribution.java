@@ -1,14 +1,13 @@
 package dev.baton.it.jetty;
 
+import dev.baton.it.ServerNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The real jetty-home distribution unpacked by the build, each node a fresh jetty-base made the way
@@ -43,18 +42,18 @@ public final class JettyDistribution {
   }
 
   /** Creates node {@code name}'s jetty-base and starts it; returns at once. */
-  public JettyNode start(String name, int httpPort, String cacheModule) throws IOException, InterruptedException {
+  public ServerNode start(String name, int httpPort, String cacheModule) throws IOException, InterruptedException {
     return start(name, httpPort, cacheModule, java.util.Map.of());
   }
 
   /** As {@link #start(String, int, String)}, with extra properties for the node's ini file. */
-  public JettyNode start(String name, int httpPort, String cacheModule, java.util.Map<String, String> ini)
+  public ServerNode start(String name, int httpPort, String cacheModule, java.util.Map<String, String> ini)
       throws IOException, InterruptedException {
     Path base = Files.createDirectories(runDir.resolve(name));
     Path samples = Path.of(required("baton.samples"), "jetty");
-    copyTree(Path.of(required("baton.jetty.module")), base);
-    copyTree(samples.resolve("modules"), base.resolve("modules"));
-    copyTree(samples.resolve("etc"), base.resolve("etc"));
+    ServerNode.copyTree(Path.of(required("baton.jetty.module")), base);
+    ServerNode.copyTree(samples.resolve("modules"), base.resolve("modules"));
+    ServerNode.copyTree(samples.resolve("etc"), base.resolve("etc"));
     Process add = new ProcessBuilder(javaBin(), "-jar", home.resolve("start.jar").toString(),
         "jetty.home=" + home, "jetty.base=" + base,
         "--add-modules=http,ee11-deploy,session-store-baton," + cacheModule + ",shop-realm")
@@ -72,27 +71,11 @@ public final class JettyDistribution {
     ini.forEach((k, v) -> nodeIni.append(k).append('=').append(v).append('\n'));
     Files.writeString(base.resolve("start.d/node.ini"), nodeIni.toString());
     Files.copy(secret, base.resolve("etc/baton.secret"), StandardCopyOption.REPLACE_EXISTING);
-    copyTree(Path.of(required("baton.shop")), base.resolve("webapps/shop"));
+    ServerNode.copyTree(Path.of(required("baton.shop")), base.resolve("webapps/shop"));
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-Djava.net.preferIPv4Stack=true",
         "-Dbaton.node=" + name, "-jar", home.resolve("start.jar").toString(), "jetty.home=" + home, "jetty.base=" + base));
     Process p = new ProcessBuilder(cmd).directory(base.toFile()).redirectErrorStream(true).start();
-    return new JettyNode(name, httpPort, base, p);
-  }
-
-  static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      files.forEach(src -> {
-        try {
-          Path dst = to.resolve(from.relativize(src).toString());
-          if (Files.isDirectory(src)) {
-            Files.createDirectories(dst);
-          } else {
-            Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING);
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    }
+    return new ServerNode(name, httpPort, base, p,
+        line -> line.contains("Started oejs.Server@") || line.contains("Started Server@"));
   }
 }

@@ -1,8 +1,8 @@
 package dev.baton.it.tomcat;
 
+import dev.baton.it.ServerNode;
 import dev.baton.it.ShopClient;
 import dev.baton.it.jetty.JettyDistribution;
-import dev.baton.it.jetty.JettyNode;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -29,8 +29,8 @@ public final class Demo {
     int mcastPort = 45000 + (int) (ProcessHandle.current().pid() % 1000);
     TomcatDistribution dist = new TomcatDistribution(run.resolve("tomcat"), mcastPort);
     JettyDistribution jetties = new JettyDistribution(run.resolve("jetty"), dist.secret(), mcastPort);
-    List<TomcatNode> nodes = new ArrayList<>();
-    List<JettyNode> jettyNodes = new ArrayList<>();
+    List<ServerNode> nodes = new ArrayList<>();
+    List<ServerNode> jettyNodes = new ArrayList<>();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       nodes.forEach(Demo::quietClose);
       jettyNodes.forEach(Demo::quietClose);
@@ -45,9 +45,9 @@ public final class Demo {
       for (int i = 0; i < 3; i++) {
         nodes.add(dist.start("node" + (i + 1), ports[i], TomcatDistribution.sampleServerXml()));
       }
-      JettyNode jetty = jetties.start("jetty1", ports[3], "session-cache-null");
+      ServerNode jetty = jetties.start("jetty1", ports[3], "session-cache-null");
       jettyNodes.add(jetty);
-      for (TomcatNode n : nodes) {
+      for (ServerNode n : nodes) {
         while (true) {
           System.out.printf("\r  starting node1, node2, node3 (Tomcat), jetty1 (Jetty) ... %.1f s", (System.nanoTime() - t0) / 1e9);
           try {
@@ -63,9 +63,9 @@ public final class Demo {
       jetty.awaitStarted(120, TimeUnit.SECONDS);
       System.out.printf("\r  started node1 (:%d), node2 (:%d), node3 (:%d), jetty1 (:%d) in %.1f s          %n%n",
           ports[0], ports[1], ports[2], ports[3], (System.nanoTime() - t0) / 1e9);
-      TomcatNode node1 = nodes.get(0);
-      TomcatNode node2 = nodes.get(1);
-      TomcatNode node3 = nodes.get(2);
+      ServerNode node1 = nodes.get(0);
+      ServerNode node2 = nodes.get(1);
+      ServerNode node3 = nodes.get(2);
 
       ShopClient alice = new ShopClient();
       step(alice.login(node1.httpPort(), "alice", "alice-secret"), "log in as alice (FORM login)", alice);

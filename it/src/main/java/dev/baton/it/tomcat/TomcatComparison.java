@@ -1,5 +1,6 @@
 package dev.baton.it.tomcat;
 
+import dev.baton.it.ServerNode;
 import dev.baton.it.ShopClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -51,7 +52,7 @@ public final class TomcatComparison {
       TomcatDistribution dist = new TomcatDistribution(run, 41000 + port % 5000);
       Path serverXml = run.resolve("server.xml");
       Files.writeString(serverXml, sample.replace(batonElement, v.cluster()));
-      try (TomcatNode n1 = dist.start("node1", port + 1, serverXml); TomcatNode n2 = dist.start("node2", port + 2, serverXml)) {
+      try (ServerNode n1 = dist.start("node1", port + 1, serverXml); ServerNode n2 = dist.start("node2", port + 2, serverXml)) {
         n1.awaitStarted(120, TimeUnit.SECONDS);
         n2.awaitStarted(120, TimeUnit.SECONDS);
         ShopClient one = new ShopClient();
@@ -107,7 +108,7 @@ public final class TomcatComparison {
     return m.find() ? m.group(1) : "?";
   }
 
-  private static String failover(TomcatNode n1, TomcatNode n2) throws Exception {
+  private static String failover(ServerNode n1, ServerNode n2) throws Exception {
     List<ShopClient> sessions = new ArrayList<>();
     for (int i = 0; i < FAILOVER_SESSIONS; i++) {
       ShopClient c = new ShopClient();

@@ -1,7 +1,7 @@
 package dev.baton.it.tomcat;
 
+import dev.baton.it.ServerNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -77,8 +77,8 @@ public final class TomcatDistribution {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  /** Starts node {@code name} on {@code httpPort}; returns at once (see {@link TomcatNode#awaitStarted}). */
-  public TomcatNode start(String name, int httpPort, Path serverXml) throws IOException {
+  /** Starts node {@code name} on {@code httpPort}; returns at once (see {@link ServerNode#awaitStarted}). */
+  public ServerNode start(String name, int httpPort, Path serverXml) throws IOException {
     Path base = runDir.resolve(name);
     for (String d : List.of("conf", "logs", "temp", "work", "webapps")) {
       Files.createDirectories(base.resolve(d));
@@ -92,7 +92,7 @@ public final class TomcatDistribution {
     Files.copy(serverXml, base.resolve("conf/server.xml"), StandardCopyOption.REPLACE_EXISTING);
     Files.copy(samples.resolve("tomcat-users.xml"), base.resolve("conf/tomcat-users.xml"), StandardCopyOption.REPLACE_EXISTING);
     Files.copy(secret, base.resolve("conf/baton.secret"), StandardCopyOption.REPLACE_EXISTING);
-    copyTree(Path.of(required("baton.shop")), base.resolve("webapps/shop"));
+    ServerNode.copyTree(Path.of(required("baton.shop")), base.resolve("webapps/shop"));
 
     StringBuilder opts = new StringBuilder("-Djava.net.preferIPv4Stack=true -Xmx512m")
         .append(" -Dbaton.node=").append(name)
@@ -106,28 +106,11 @@ public final class TomcatDistribution {
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
     pb.environment().put("CATALINA_OPTS", opts.toString());
     pb.environment().remove("JAVA_OPTS");
-    return new TomcatNode(name, httpPort, base, pb.start());
+    return new ServerNode(name, httpPort, base, pb.start(), line -> line.contains("Server startup in"));
   }
 
   /** The sample server.xml a user copies. */
   public static Path sampleServerXml() {
     return Path.of(required("baton.samples"), "tomcat", "server.xml");
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      files.forEach(src -> {
-        try {
-          Path dst = to.resolve(from.relativize(src).toString());
-          if (Files.isDirectory(src)) {
-            Files.createDirectories(dst);
-          } else {
-            Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING);
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.baton.it.jetty;
 
+import dev.baton.it.ServerNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.it.ShopClient;
@@ -19,11 +20,11 @@ import org.junit.jupiter.api.Test;
 class JettyDistributionFailoverTest {
 
   private static final int SESSIONS = 100;
-  private final List<JettyNode> nodes = new ArrayList<>();
+  private final List<ServerNode> nodes = new ArrayList<>();
 
   @AfterEach
   void stop() throws Exception {
-    for (JettyNode n : nodes) {
+    for (ServerNode n : nodes) {
       n.close();
     }
   }
@@ -43,8 +44,8 @@ class JettyDistributionFailoverTest {
     int port = 24000 + (int) (ProcessHandle.current().pid() % 1500) * 10;
     Path run = Path.of("target", "runs", "jetty-failover-" + port);
     JettyDistribution dist = new JettyDistribution(run, secret(run), 42000 + port % 5000);
-    JettyNode node1 = dist.start("node1", port + 1, "session-cache-null");
-    JettyNode node2 = dist.start("node2", port + 2, "session-cache-null");
+    ServerNode node1 = dist.start("node1", port + 1, "session-cache-null");
+    ServerNode node2 = dist.start("node2", port + 2, "session-cache-null");
     nodes.add(node1);
     nodes.add(node2);
     node1.awaitStarted(120, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package dev.baton.it.jetty;
 
+import dev.baton.it.ServerNode;
 import dev.baton.it.SessionContract;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ public class JettySessionContractTest extends SessionContract {
       "baton.sweepInterval", "500",
       "baton.touchInterval", "200");
 
-  private final List<JettyNode> nodes = new ArrayList<>();
+  private final List<ServerNode> nodes = new ArrayList<>();
 
   @Override
   protected int[] startNodes(int basePort, int mcastPort) throws Exception {
@@ -26,7 +27,7 @@ public class JettySessionContractTest extends SessionContract {
     for (String name : List.of("nodeA", "nodeB", "nodeC")) {
       nodes.add(dist.start(name, basePort + nodes.size(), "session-cache-null", FAST_EXPIRY));
     }
-    for (JettyNode n : nodes) {
+    for (ServerNode n : nodes) {
       n.awaitStarted(120, TimeUnit.SECONDS);
     }
     return new int[] {basePort, basePort + 1, basePort + 2};
@@ -40,7 +41,7 @@ public class JettySessionContractTest extends SessionContract {
 
   @Override
   protected void stopNodes() throws Exception {
-    for (JettyNode n : nodes) {
+    for (ServerNode n : nodes) {
       n.close();
     }
   }

@@ -1,12 +1,11 @@
 package dev.baton.it.mixed;
 
+import dev.baton.it.ServerNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.it.ShopClient;
 import dev.baton.it.jetty.JettyDistribution;
-import dev.baton.it.jetty.JettyNode;
 import dev.baton.it.tomcat.TomcatDistribution;
-import dev.baton.it.tomcat.TomcatNode;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +21,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MixedClusterTest {
 
-  private TomcatNode tomcat;
-  private JettyNode jetty;
+  private ServerNode tomcat;
+  private ServerNode jetty;
 
   @BeforeAll
   void start() throws Exception {

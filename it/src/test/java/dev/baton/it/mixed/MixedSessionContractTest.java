@@ -1,11 +1,10 @@
 package dev.baton.it.mixed;
 
+import dev.baton.it.ServerNode;
 import dev.baton.it.SessionContract;
 import dev.baton.it.jetty.JettyDistribution;
-import dev.baton.it.jetty.JettyNode;
 import dev.baton.it.jetty.JettySessionContractTest;
 import dev.baton.it.tomcat.TomcatDistribution;
-import dev.baton.it.tomcat.TomcatNode;
 import dev.baton.it.tomcat.TomcatSessionContractTest;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -13,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 /** The session contract on a mixed cluster: Tomcat, Jetty, Tomcat. */
 class MixedSessionContractTest extends SessionContract {
 
-  private TomcatNode a;
-  private JettyNode b;
-  private TomcatNode c;
+  private ServerNode a;
+  private ServerNode b;
+  private ServerNode c;
 
   @Override
   protected int[] startNodes(int basePort, int mcastPort) throws Exception {

@@ -1,5 +1,6 @@
 package dev.baton.it.tomcat;
 
+import dev.baton.it.ServerNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.it.ShopClient;
@@ -19,11 +20,11 @@ import org.junit.jupiter.api.Test;
 class TomcatDistributionFailoverTest {
 
   private static final int SESSIONS = 200;
-  private final List<TomcatNode> nodes = new ArrayList<>();
+  private final List<ServerNode> nodes = new ArrayList<>();
 
   @AfterEach
   void stop() throws Exception {
-    for (TomcatNode n : nodes) {
+    for (ServerNode n : nodes) {
       n.close();
     }
   }
@@ -36,8 +37,8 @@ class TomcatDistributionFailoverTest {
   void shopSessionsAndLoginsSurviveKillMinusNineOfTheirNode() throws Exception {
     int port = basePort();
     TomcatDistribution dist = new TomcatDistribution(Path.of("target", "runs", "failover-" + port), 40000 + port % 5000);
-    TomcatNode node1 = dist.start("node1", port + 1, TomcatDistribution.sampleServerXml());
-    TomcatNode node2 = dist.start("node2", port + 2, TomcatDistribution.sampleServerXml());
+    ServerNode node1 = dist.start("node1", port + 1, TomcatDistribution.sampleServerXml());
+    ServerNode node2 = dist.start("node2", port + 2, TomcatDistribution.sampleServerXml());
     nodes.add(node1);
     nodes.add(node2);
     node1.awaitStarted(120, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package dev.baton.it.tomcat;
 
+import dev.baton.it.ServerNode;
 import dev.baton.it.SessionContract;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 /** The session contract on three real Tomcat nodes. */
 public class TomcatSessionContractTest extends SessionContract {
 
-  private final List<TomcatNode> nodes = new ArrayList<>();
+  private final List<ServerNode> nodes = new ArrayList<>();
 
   /** The sample server.xml with expiry checked every second, so a time-out shows quickly. */
   public static Path fastExpiryServerXml(Path run) throws Exception {
@@ -30,7 +31,7 @@ public class TomcatSessionContractTest extends SessionContract {
     for (String name : List.of("nodeA", "nodeB", "nodeC")) {
       nodes.add(dist.start(name, basePort + nodes.size(), serverXml));
     }
-    for (TomcatNode n : nodes) {
+    for (ServerNode n : nodes) {
       n.awaitStarted(120, TimeUnit.SECONDS);
     }
     return new int[] {basePort, basePort + 1, basePort + 2};
@@ -38,7 +39,7 @@ public class TomcatSessionContractTest extends SessionContract {
 
   @Override
   protected void stopNodes() throws Exception {
-    for (TomcatNode n : nodes) {
+    for (ServerNode n : nodes) {
       n.close();
     }
   }

@@ -1,21 +1,26 @@
-package dev.baton.it.jetty;
+package dev.baton.it;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
- * One real Jetty: {@code java -jar start.jar} in its jetty-base, Jetty running in that JVM, so
- * {@link #kill()} is a real {@code kill -9}. Ready when Jetty logs that the Server started; its
+ * One real servlet container in a process of its own: Tomcat's {@code catalina.sh run} (which
+ * {@code exec}s the JVM) or Jetty's {@code start.jar}, so the process is the container's JVM and
+ * {@link #kill()} is a real {@code kill -9}. Ready when the container logs that it started; its
  * console goes to {@code <base>/logs/console.log}.
  */
-public final class JettyNode implements AutoCloseable {
+public final class ServerNode implements AutoCloseable {
 
   private final String name;
   private final int httpPort;
@@ -23,7 +28,11 @@ public final class JettyNode implements AutoCloseable {
   private final Process process;
   private final CountDownLatch started = new CountDownLatch(1);
 
-  JettyNode(String name, int httpPort, Path base, Process process) throws IOException {
+  /**
+   * @param startedLine recognises the container's "started" log line
+   */
+  public ServerNode(String name, int httpPort, Path base, Process process, Predicate<String> startedLine)
+      throws IOException {
     this.name = name;
     this.httpPort = httpPort;
     this.base = base;
@@ -34,7 +43,7 @@ public final class JettyNode implements AutoCloseable {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = r.readLine()) != null; ) {
           console.println(line);
-          if (line.contains("Started oejs.Server@") || line.contains("Started Server@")) {
+          if (startedLine.test(line)) {
             started.countDown();
           }
         }
@@ -56,26 +65,40 @@ public final class JettyNode implements AutoCloseable {
     return httpPort;
   }
 
+  public Path base() {
+    return base;
+  }
+
   public long pid() {
     return process.pid();
   }
 
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /**
+   * Waits until the container reports it started.
+   *
+   * @throws IllegalStateException if it exits or does not start in time, pointing at its log
+   */
   public void awaitStarted(long timeout, TimeUnit unit) throws InterruptedException {
     long deadline = System.nanoTime() + unit.toNanos(timeout);
     while (!started.await(200, TimeUnit.MILLISECONDS)) {
       if (!process.isAlive() || System.nanoTime() > deadline) {
-        throw new IllegalStateException("Jetty " + name + " did not start (alive=" + process.isAlive()
+        throw new IllegalStateException(name + " did not start (alive=" + process.isAlive()
             + "); see " + base.resolve("logs/console.log"));
       }
     }
   }
 
-  /** SIGKILL. */
+  /** SIGKILL: no shutdown hook runs, nothing is said to the cluster. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
+  /** Stops the node (SIGTERM, then SIGKILL if it lingers). */
   @Override
   public void close() throws InterruptedException {
     if (process.isAlive()) {
@@ -83,6 +106,26 @@ public final class JettyNode implements AutoCloseable {
       if (!process.waitFor(20, TimeUnit.SECONDS)) {
         kill();
       }
+    }
+  }
+
+  /** Copies a directory tree (a web application, a module) into another directory. */
+  public static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      files.forEach(src -> {
+        try {
+          Path dst = to.resolve(from.relativize(src).toString());
+          if (Files.isDirectory(src)) {
+            Files.createDirectories(dst);
+          } else {
+            Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING);
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     }
   }
 }
