@@ -207,6 +207,11 @@ public final class ClusterNode implements AutoCloseable {
     return metrics;
   }
 
+  /** This node's numeric id: the origin stamped on its writes ({@link StateEntry#origin()}). */
+  public int nodeId() {
+    return owned.nodeId();
+  }
+
   /** The hash that places keys; the same on every node of the cluster. */
   public BuzHash hash() {
     return hash;

@@ -234,6 +234,11 @@ public class BatonManager extends ManagerBase {
       if (local.baseEntry == null && !local.dirty.isEmpty()) {
         return local;
       }
+      if (entry.origin() == node.nodeId()) {
+        // Written from this very object by a concurrent request of the session that has not yet
+        // recorded it as its base: nothing newer to load.
+        return local;
+      }
       // Another node wrote a newer version (a non-sticky balancer, or a failover and back).
       return restore(local, id, entry);
     }

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * membership on loopback) and Baton async and sync. Then, per manager, 1,000 new sessions on node1,
  * {@code kill -9} of node1 with no settle time, and the sessions whose attribute node2 cannot read
  * (first pass right after the kill, and how long until all are readable, bounded at 10 s).
- * Run with {@code it/compare-tomcat}; prints a Markdown table.
+ * Run with {@code it/compare-tomcat [seconds] [name filter]}; prints a Markdown table. Extra JVM
+ * options for the nodes (a profiler, say) go in the environment variable {@code BATON_NODE_OPTS}.
  */
 public final class TomcatComparison {
 
@@ -36,6 +37,7 @@ public final class TomcatComparison {
 
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+    String only = args.length > 1 ? args[1] : "";
     String sample = Files.readString(TomcatDistribution.sampleServerXml());
     String batonElement = sample.substring(sample.indexOf(BATON_CLUSTER), sample.indexOf("/>", sample.indexOf(BATON_CLUSTER)) + 2);
     List<Variant> variants = List.of(
@@ -48,6 +50,9 @@ public final class TomcatComparison {
     Map<String, String> rows = new LinkedHashMap<>();
     int port = 21000 + (int) (ProcessHandle.current().pid() % 500) * 20; // below the ephemeral range
     for (Variant v : variants) {
+      if (!v.name().contains(only)) {
+        continue;
+      }
       Path run = Path.of("target", "compare-" + ProcessHandle.current().pid(), v.name().replaceAll("[^A-Za-z]+", "-"));
       TomcatDistribution dist = new TomcatDistribution(run, 41000 + port % 5000);
       Path serverXml = run.resolve("server.xml");

@@ -99,6 +99,10 @@ public final class TomcatDistribution {
         .append(" -Dbaton.http.port=").append(httpPort)
         .append(" -Dbaton.mcastPort=").append(mcastPort);
     extraProperties.forEach((k, v) -> opts.append(" -D").append(k).append('=').append(v));
+    String extraOpts = System.getenv("BATON_NODE_OPTS");
+    if (extraOpts != null && !extraOpts.isBlank()) {
+      opts.append(' ').append(extraOpts.replace("{node}", name));
+    }
     List<String> cmd = new ArrayList<>(List.of("/bin/sh", home.resolve("bin/catalina.sh").toString(), "run"));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("CATALINA_HOME", home.toString());
