@@ -303,29 +303,45 @@ public class BatonManager extends ManagerBase {
     if (!s.validInternal() || s.getIdInternal() == null) {
       return;
     }
+    // Group commit: this request's changes are made; any flush that starts from now on reads them.
+    long ticket = s.finished.incrementAndGet();
     ClusterNode.Write write;
     synchronized (s) {
-      byte[] key = keyOf(s.getIdInternal());
-      SessionRecord before = s.base;
-      SessionRecord after = toRecord(s, before, request);
-      if (before != null && s.baseEntry != null && after.sameExceptAccess(before)) {
-        node.touch(key);
-        return;
-      }
-      byte[] value = codec.encode(after);
-      if (before != null && s.baseEntry != null) {
-        write = node.startDelta(key, s.baseEntry, value, SessionDelta.between(before, after).encode(),
-            after.maxIdleMillis(), node.settings().writeMode());
+      if (s.flushedUpTo >= ticket) {
+        write = s.lastWrite; // a flush that began after this request finished covered it
       } else {
-        write = node.startDelta(key, null, value, null, after.maxIdleMillis(), node.settings().writeMode());
+        long upTo = s.finished.get();
+        write = flush(s, request);
+        s.flushedUpTo = upTo;
+        s.lastWrite = write;
       }
-      s.base = after;
-      s.baseEntry = write.entry();
-      s.dirty.clear();
-      s.accessed.clear();
     }
-    // Outside the session's lock: concurrent requests of one session each wait for their own acks.
-    write.awaitReplicated();
+    // Outside the session's lock: concurrent requests of one session each wait for the acks of the
+    // flush that carried their changes.
+    if (write != null) {
+      write.awaitReplicated();
+    }
+  }
+
+  /** Replicates what changed since the last flush; null if only the access time moved. Holds the session lock. */
+  private ClusterNode.Write flush(BatonSession s, Request request) {
+    byte[] key = keyOf(s.getIdInternal());
+    SessionRecord before = s.base;
+    SessionRecord after = toRecord(s, before, request);
+    if (before != null && s.baseEntry != null && after.sameExceptAccess(before)) {
+      node.touch(key);
+      return null;
+    }
+    byte[] value = codec.encode(after);
+    ClusterNode.Write write = before != null && s.baseEntry != null
+        ? node.startDelta(key, s.baseEntry, value, SessionDelta.between(before, after).encode(),
+            after.maxIdleMillis(), node.settings().writeMode())
+        : node.startDelta(key, null, value, null, after.maxIdleMillis(), node.settings().writeMode());
+    s.base = after;
+    s.baseEntry = write.entry();
+    s.dirty.clear();
+    s.accessed.clear();
+    return write;
   }
 
   private SessionRecord toRecord(BatonSession s, SessionRecord before, Request request) {

@@ -25,6 +25,12 @@ public class BatonSession extends StandardSession {
   final transient Set<String> accessed = ConcurrentHashMap.newKeySet();
   /** Attributes this node could not deserialize: kept as bytes so they are not lost. */
   final transient Map<String, byte[]> unreadable = new ConcurrentHashMap<>();
+  /** Requests of this session that finished and want their changes replicated (group commit). */
+  final transient java.util.concurrent.atomic.AtomicLong finished = new java.util.concurrent.atomic.AtomicLong();
+  /** The last request number whose changes a flush has taken in; guarded by the session lock. */
+  transient long flushedUpTo;
+  /** The write of the last flush; guarded by the session lock. */
+  transient dev.baton.cluster.ClusterNode.Write lastWrite;
   /** Set while {@link #isValid()} finds the session idle past its limit. */
   private transient volatile boolean timingOut;
   private transient volatile boolean deletedElsewhere;
