@@ -28,6 +28,19 @@ public final class ShopClient {
       .connectTimeout(Duration.ofSeconds(5))
       .build();
   private String sessionId;
+  private String ssoId;
+
+  /** A client with no session of its own that carries {@code other}'s single sign-on cookie. */
+  public static ShopClient withSingleSignOnOf(ShopClient other) {
+    ShopClient c = new ShopClient();
+    c.ssoId = other.ssoId;
+    return c;
+  }
+
+  /** The single sign-on cookie's value, or null. */
+  public String ssoId() {
+    return ssoId;
+  }
 
   /** The session id as last set by a node (with its route suffix), or null. */
   public String sessionId() {
@@ -81,8 +94,15 @@ public final class ShopClient {
   private HttpRequest.Builder request(int port, String path) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(Duration.ofSeconds(20));
+    StringBuilder cookies = new StringBuilder();
     if (sessionId != null) {
-      b.header("Cookie", "JSESSIONID=" + sessionId);
+      cookies.append("JSESSIONID=").append(sessionId);
+    }
+    if (ssoId != null) {
+      cookies.append(cookies.length() > 0 ? "; " : "").append("JSESSIONIDSSO=").append(ssoId);
+    }
+    if (cookies.length() > 0) {
+      b.header("Cookie", cookies.toString());
     }
     return b;
   }
@@ -92,6 +112,8 @@ public final class ShopClient {
     for (String c : resp.headers().allValues("Set-Cookie")) {
       if (c.startsWith("JSESSIONID=")) {
         sessionId = c.substring("JSESSIONID=".length(), c.indexOf(';') > 0 ? c.indexOf(';') : c.length());
+      } else if (c.startsWith("JSESSIONIDSSO=")) {
+        ssoId = c.substring("JSESSIONIDSSO=".length(), c.indexOf(';') > 0 ? c.indexOf(';') : c.length());
       }
     }
     Map<String, String> fields = new LinkedHashMap<>();

@@ -103,11 +103,12 @@ public class BatonSession extends StandardSession {
       return;
     }
     String id = getIdInternal();
-    boolean wasValid = isValid;
-    super.expire(notify);
-    if (wasValid && id != null) {
+    if (isValid && !expiring && id != null) {
+      // Delete cluster-wide before the listeners run: a listener (single sign-on's) may look the
+      // session up under another node's route id, and must not load it back from the cluster.
       batonManager().ended(id);
     }
+    super.expire(notify);
   }
 
   /** Drops the session from this node only (it was invalidated elsewhere); no listener fires. */

@@ -27,6 +27,7 @@ public final class TomcatDistribution {
   private final Path runDir;
   private final Path secret;
   private final Map<String, String> extraProperties = new LinkedHashMap<>();
+  private final List<String> shopCopies = new ArrayList<>();
   private final int mcastPort;
 
   /**
@@ -48,6 +49,12 @@ public final class TomcatDistribution {
         throw new IllegalStateException("the drop-in jar could not make a secret");
       }
     }
+  }
+
+  /** Deploys the shop a second time under another context name on every node (for single sign-on). */
+  public TomcatDistribution alsoDeployShopAs(String contextName) {
+    shopCopies.add(contextName);
+    return this;
   }
 
   /** Extra system properties for every node (e.g. to pick another write mode in server.xml). */
@@ -93,6 +100,9 @@ public final class TomcatDistribution {
     Files.copy(samples.resolve("tomcat-users.xml"), base.resolve("conf/tomcat-users.xml"), StandardCopyOption.REPLACE_EXISTING);
     Files.copy(secret, base.resolve("conf/baton.secret"), StandardCopyOption.REPLACE_EXISTING);
     ServerNode.copyTree(Path.of(required("baton.shop")), base.resolve("webapps/shop"));
+    for (String copy : shopCopies) {
+      ServerNode.copyTree(Path.of(required("baton.shop")), base.resolve("webapps").resolve(copy));
+    }
 
     StringBuilder opts = new StringBuilder("-Djava.net.preferIPv4Stack=true -Xmx512m")
         .append(" -Dbaton.node=").append(name)
