@@ -29,6 +29,18 @@ public final class JettyDistribution {
     this.secret = secret;
   }
 
+  /** Makes a cluster secret with the module's own jar, as the module's ini tells a user to. */
+  public static Path newSecret(Path dir) throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    Path secret = dir.resolve("baton.secret");
+    Path jar = Path.of(required("baton.jetty.module"), "lib", "baton", "baton-jetty-all.jar");
+    Process p = new ProcessBuilder(javaBin(), "-jar", jar.toString()).redirectOutput(secret.toFile()).start();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("the module's jar could not make a secret");
+    }
+    return secret;
+  }
+
   static String required(String property) {
     String v = System.getProperty(property);
     if (v == null) {
@@ -49,6 +61,15 @@ public final class JettyDistribution {
   /** As {@link #start(String, int, String)}, with extra properties for the node's ini file. */
   public ServerNode start(String name, int httpPort, String cacheModule, java.util.Map<String, String> ini)
       throws IOException, InterruptedException {
+    return start(name, httpPort, "session-store-baton," + cacheModule, ini, List.of());
+  }
+
+  /**
+   * Creates and starts a node with the given session modules (besides http, ee11-deploy and the
+   * shop's realm), extra ini properties and extra JVM options.
+   */
+  public ServerNode start(String name, int httpPort, String sessionModules, java.util.Map<String, String> ini,
+      List<String> jvmOptions) throws IOException, InterruptedException {
     Path base = Files.createDirectories(runDir.resolve(name));
     Path samples = Path.of(required("baton.samples"), "jetty");
     ServerNode.copyTree(Path.of(required("baton.jetty.module")), base);
@@ -56,13 +77,17 @@ public final class JettyDistribution {
     ServerNode.copyTree(samples.resolve("etc"), base.resolve("etc"));
     Process add = new ProcessBuilder(javaBin(), "-jar", home.resolve("start.jar").toString(),
         "jetty.home=" + home, "jetty.base=" + base,
-        "--add-modules=http,ee11-deploy,session-store-baton," + cacheModule + ",shop-realm")
+        "--add-modules=http,ee11-deploy," + sessionModules + ",shop-realm",
+        // Third-party modules (Hazelcast) ask to acknowledge their licence; this run is not interactive.
+        "--approve-all-licenses")
         .directory(base.toFile()).redirectErrorStream(true).redirectOutput(base.resolve("add-modules.log").toFile()).start();
     if (!add.waitFor(120, TimeUnit.SECONDS) || add.exitValue() != 0) {
       throw new IllegalStateException("start.jar --add-modules failed; see " + base.resolve("add-modules.log"));
     }
-    Files.copy(samples.resolve("start.d/session-store-baton.ini"), base.resolve("start.d/session-store-baton.ini"),
-        StandardCopyOption.REPLACE_EXISTING);
+    if (sessionModules.contains("session-store-baton")) {
+      Files.copy(samples.resolve("start.d/session-store-baton.ini"), base.resolve("start.d/session-store-baton.ini"),
+          StandardCopyOption.REPLACE_EXISTING);
+    }
     StringBuilder nodeIni = new StringBuilder()
         .append("jetty.sessionIdManager.workerName=").append(name).append('\n')
         .append("jetty.http.host=127.0.0.1\n")
@@ -73,7 +98,9 @@ public final class JettyDistribution {
     Files.copy(secret, base.resolve("etc/baton.secret"), StandardCopyOption.REPLACE_EXISTING);
     ServerNode.copyTree(Path.of(required("baton.shop")), base.resolve("webapps/shop"));
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-Djava.net.preferIPv4Stack=true",
-        "-Dbaton.node=" + name, "-jar", home.resolve("start.jar").toString(), "jetty.home=" + home, "jetty.base=" + base));
+        "-Dbaton.node=" + name));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-jar", home.resolve("start.jar").toString(), "jetty.home=" + home, "jetty.base=" + base));
     Process p = new ProcessBuilder(cmd).directory(base.toFile()).redirectErrorStream(true).start();
     return new ServerNode(name, httpPort, base, p,
         line -> line.contains("Started oejs.Server@") || line.contains("Started Server@"));

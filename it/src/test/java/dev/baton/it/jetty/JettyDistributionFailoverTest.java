@@ -30,13 +30,7 @@ class JettyDistributionFailoverTest {
   }
 
   static Path secret(Path dir) throws Exception {
-    Path secret = dir.resolve("baton.secret");
-    Files.createDirectories(dir);
-    Path jar = Path.of(JettyDistribution.required("baton.jetty.module"), "lib", "baton", "baton-jetty-all.jar");
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString())
-        .redirectOutput(secret.toFile()).start();
-    assertThat(p.waitFor()).isZero();
-    return secret;
+    return JettyDistribution.newSecret(dir);
   }
 
   @Test
