@@ -15,6 +15,19 @@ public final class LoadProbe {
 
   private LoadProbe() {}
 
+  /**
+   * One row of a comparison: a session on {@code n1}, {@code wrk} against it (3 s warm-up, then
+   * {@code seconds}), then {@link #failover} of {@code count} sessions to {@code n2}.
+   */
+  public static String row(String name, ServerNode n1, ServerNode n2, int seconds, int count) throws Exception {
+    ShopClient one = new ShopClient();
+    one.get(n1.httpPort(), "/shop/public/blob?size=1024");
+    String url = "http://127.0.0.1:" + n1.httpPort() + "/shop/public/blob?size=1024";
+    wrk(one.sessionId(), url, 3);
+    String[] load = wrk(one.sessionId(), url, seconds);
+    return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |", name, load[0], load[1], load[2], failover(n1, n2, count));
+  }
+
   /** Runs {@code wrk -t2 -c32} against one session and returns req/s, p50 and p99. */
   public static String[] wrk(String session, String url, int seconds) throws Exception {
     Process p = new ProcessBuilder("wrk", "-t2", "-c32", "-d" + seconds + "s", "--latency",

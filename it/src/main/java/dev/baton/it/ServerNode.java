@@ -109,6 +109,20 @@ public final class ServerNode implements AutoCloseable {
     }
   }
 
+  /**
+   * Makes a cluster secret with a Baton jar's own command ({@code java -jar <jar> > secret}), as
+   * README tells a user to.
+   */
+  public static Path makeSecret(Path jar, Path secret) throws IOException, InterruptedException {
+    Files.createDirectories(secret.getParent());
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        jar.toString()).redirectOutput(secret.toFile()).start();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(jar + " could not make a secret");
+    }
+    return secret;
+  }
+
   /** Copies a directory tree (a web application, a module) into another directory. */
   public static void copyTree(Path from, Path to) throws IOException {
     try (Stream<Path> files = Files.walk(from)) {

@@ -31,14 +31,8 @@ public final class JettyDistribution {
 
   /** Makes a cluster secret with the module's own jar, as the module's ini tells a user to. */
   public static Path newSecret(Path dir) throws IOException, InterruptedException {
-    Files.createDirectories(dir);
-    Path secret = dir.resolve("baton.secret");
-    Path jar = Path.of(required("baton.jetty.module"), "lib", "baton", "baton-jetty-all.jar");
-    Process p = new ProcessBuilder(javaBin(), "-jar", jar.toString()).redirectOutput(secret.toFile()).start();
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException("the module's jar could not make a secret");
-    }
-    return secret;
+    return ServerNode.makeSecret(Path.of(required("baton.jetty.module"), "lib", "baton", "baton-jetty-all.jar"),
+        dir.resolve("baton.secret"));
   }
 
   static String required(String property) {

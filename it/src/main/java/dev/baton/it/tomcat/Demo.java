@@ -100,23 +100,12 @@ public final class Demo {
       step(alice.post(jetty.httpPort(), "/shop/api/cart", Map.of("item", "gift wrap")), "add gift wrap, on the Jetty node", alice);
       step(alice.get(node3.httpPort(), "/shop/api/state"), "back on Tomcat node3", alice);
 
-      int sessionsLost = 0;
-      int loginsLost = 0;
-      int attributesLost = 0;
-      for (int i = 0; i < OTHER_CUSTOMERS; i++) {
-        ShopClient.Answer s = others.get(i).get((i % 2 == 0 ? node1 : node3).httpPort(), "/shop/api/state");
-        if (!s.fields().containsKey("node")) {
-          sessionsLost++;
-          continue;
-        }
-        loginsLost += "bob".equals(s.get("user")) ? 0 : 1;
-        attributesLost += ("item" + i).equals(s.get("cart")) ? 0 : 1;
-        attributesLost += s.get("payment").endsWith(":AUTHORIZED") ? 0 : 1;
-      }
+      dev.baton.it.Losses lost = dev.baton.it.Losses.check(others, i -> (i % 2 == 0 ? node1 : node3).httpPort(),
+          "bob", i -> "item" + i, null);
       say("");
       say("  %d other customers checked on node1 and node3, %.2f s after the kill:", OTHER_CUSTOMERS,
           (System.nanoTime() - killed) / 1e9);
-      say("  lost: %d sessions, %d logins, %d attributes", sessionsLost, loginsLost, attributesLost);
+      say("  lost: %s", lost);
       say("");
       say("  stopping the nodes; logs are in %s", run.toAbsolutePath());
     } finally {

@@ -2,12 +2,10 @@ package dev.baton.it.tomcat;
 
 import dev.baton.it.ServerNode;
 import dev.baton.it.LoadProbe;
-import dev.baton.it.ShopClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -57,13 +55,7 @@ public final class TomcatComparison {
       try (ServerNode n1 = dist.start("node1", port + 1, serverXml); ServerNode n2 = dist.start("node2", port + 2, serverXml)) {
         n1.awaitStarted(120, TimeUnit.SECONDS);
         n2.awaitStarted(120, TimeUnit.SECONDS);
-        ShopClient one = new ShopClient();
-        one.get(n1.httpPort(), "/shop/public/blob?size=1024");
-        String url = "http://127.0.0.1:" + n1.httpPort() + "/shop/public/blob?size=1024";
-        LoadProbe.wrk(one.sessionId(), url, 3); // warm-up
-        String[] load = LoadProbe.wrk(one.sessionId(), url, seconds);
-        String failover = LoadProbe.failover(n1, n2, FAILOVER_SESSIONS);
-        rows.put(v.name(), String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |", v.name(), load[0], load[1], load[2], failover));
+        rows.put(v.name(), LoadProbe.row(v.name(), n1, n2, seconds, FAILOVER_SESSIONS));
         System.err.println(rows.get(v.name()));
       }
       port += 3;

@@ -42,12 +42,7 @@ public final class TomcatDistribution {
     Files.copy(dropin, home.resolve("lib").resolve("baton-tomcat-all.jar"), StandardCopyOption.REPLACE_EXISTING);
     this.secret = runDir.resolve("baton.secret");
     if (!Files.exists(secret)) {
-      // README step: java -jar baton-tomcat-all.jar > baton.secret
-      Process p = new ProcessBuilder(javaBin(), "-jar", dropin.toString())
-          .redirectOutput(secret.toFile()).start();
-      if (p.waitFor() != 0) {
-        throw new IllegalStateException("the drop-in jar could not make a secret");
-      }
+      ServerNode.makeSecret(dropin, secret); // README step: java -jar baton-tomcat-all.jar > baton.secret
     }
   }
 

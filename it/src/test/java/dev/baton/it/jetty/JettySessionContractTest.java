@@ -23,7 +23,7 @@ public class JettySessionContractTest extends SessionContract {
   @Override
   protected int[] startNodes(int basePort, int mcastPort) throws Exception {
     Path run = Path.of("target", "runs", "jetty-contract-" + basePort);
-    JettyDistribution dist = new JettyDistribution(run, JettyDistributionFailoverTest.secret(run), mcastPort);
+    JettyDistribution dist = new JettyDistribution(run, JettyDistribution.newSecret(run), mcastPort);
     for (String name : List.of("nodeA", "nodeB", "nodeC")) {
       nodes.add(dist.start(name, basePort + nodes.size(), "session-cache-null", FAST_EXPIRY));
     }

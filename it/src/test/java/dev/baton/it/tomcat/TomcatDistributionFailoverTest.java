@@ -3,6 +3,7 @@ package dev.baton.it.tomcat;
 import dev.baton.it.ServerNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.it.Losses;
 import dev.baton.it.ShopClient;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,26 +72,10 @@ class TomcatDistributionFailoverTest {
     long killedAt = System.nanoTime();
     node1.kill();
 
-    int sessionsLost = 0;
-    int loginsLost = 0;
-    int attributesLost = 0;
-    for (int i = 0; i < SESSIONS; i++) {
-      ShopClient.Answer s = customers.get(i).get(node2.httpPort(), "/shop/api/state");
-      if (s.status() != 200 || !s.fields().containsKey("node")) {
-        sessionsLost++;
-        continue;
-      }
-      loginsLost += "alice".equals(s.get("user")) ? 0 : 1;
-      attributesLost += ("book" + i + "|pen").equals(s.get("cart")) ? 0 : 1;
-      attributesLost += "Alice,1 Main St,Lyon".equals(s.get("billing")) ? 0 : 1;
-      attributesLost += s.get("payment").endsWith(":AUTHORIZED") ? 0 : 1;
-    }
-    double seconds = (System.nanoTime() - killedAt) / 1e9;
-    System.out.printf("after kill -9 of node1: %d sessions checked on node2 in %.2f s; lost: sessions=%d logins=%d attributes=%d%n",
-        SESSIONS, seconds, sessionsLost, loginsLost, attributesLost);
-    assertThat(sessionsLost).isZero();
-    assertThat(loginsLost).isZero();
-    assertThat(attributesLost).isZero();
+    Losses lost = Losses.check(customers, i -> node2.httpPort(), "alice", i -> "book" + i + "|pen", "Alice,1 Main St,Lyon");
+    System.out.printf("after kill -9 of node1: %d sessions checked on node2 in %.2f s; lost: %s%n",
+        SESSIONS, (System.nanoTime() - killedAt) / 1e9, lost);
+    assertThat(lost).isEqualTo(new Losses(0, 0, 0));
 
     // The customers carry on: capture the payment on the survivor.
     ShopClient.Answer captured = customers.get(0).post(node2.httpPort(), "/shop/api/pay", Map.of("capture", "1"));
