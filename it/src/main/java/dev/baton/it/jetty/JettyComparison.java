@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * a directory both nodes share, the embedded Hazelcast store (pinned to loopback: TCP join on
  * 127.0.0.1, no multicast, no phone-home), and Baton async and sync. Then 1,000 new sessions on
  * node1, {@code kill -9} of node1 and the sessions node2 cannot read. Run with
- * {@code it/compare-jetty [seconds] [name filter]}; prints a Markdown table.
+ * {@code it/compare-jetty [seconds] [name filter]}; prints a Markdown table. Extra JVM options for
+ * the nodes go in the environment variable {@code BATON_NODE_OPTS}.
  */
 public final class JettyComparison {
 
@@ -68,8 +69,13 @@ public final class JettyComparison {
       }
       Path run = root.resolve(v.name().replaceAll("[^A-Za-z]+", "-"));
       JettyDistribution dist = new JettyDistribution(run, JettyDistribution.newSecret(run), 41500 + port % 5000);
-      try (ServerNode n1 = dist.start("node1", port + 1, v.modules(), v.ini(), v.jvm());
-           ServerNode n2 = dist.start("node2", port + 2, v.modules(), v.ini(), v.jvm())) {
+      List<String> jvm = new java.util.ArrayList<>(v.jvm());
+      String extra = System.getenv("BATON_NODE_OPTS"); // a profiler, say
+      if (extra != null && !extra.isBlank()) {
+        jvm.addAll(List.of(extra.trim().split("\\s+")));
+      }
+      try (ServerNode n1 = dist.start("node1", port + 1, v.modules(), v.ini(), jvm);
+           ServerNode n2 = dist.start("node2", port + 2, v.modules(), v.ini(), jvm)) {
         n1.awaitStarted(180, TimeUnit.SECONDS);
         n2.awaitStarted(180, TimeUnit.SECONDS);
         rows.put(v.name(), LoadProbe.row(v.name(), n1, n2, seconds, FAILOVER_SESSIONS));
