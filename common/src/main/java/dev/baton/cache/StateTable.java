@@ -87,11 +87,6 @@ public final class StateTable {
     return nodeId;
   }
 
-  /** The clock that versions this node's writes. */
-  public HybridClock versions() {
-    return versions;
-  }
-
   private Segment segmentFor(long h) {
     return segments[(int) (h >>> segmentShift) & segmentMask];
   }

@@ -163,13 +163,6 @@ public final class ClusterSettings {
     return new ClusterSettings(p);
   }
 
-  /** A copy with some settings changed. */
-  public ClusterSettings with(Map<String, String> changes) {
-    Map<String, String> p = new LinkedHashMap<>(raw);
-    p.putAll(changes);
-    return from(p);
-  }
-
   private static String defaultNodeName() {
     String host;
     try {

@@ -62,10 +62,6 @@ public final class AllowListFilter {
     return out;
   }
 
-  public List<String> patterns() {
-    return patterns;
-  }
-
   /** A filter for one stream that remembers the first class it rejected. */
   Recording forOneRead() {
     return new Recording();

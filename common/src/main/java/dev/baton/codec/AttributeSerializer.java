@@ -28,10 +28,6 @@ public final class AttributeSerializer {
     this.filter = Objects.requireNonNull(filter, "filter");
   }
 
-  public AllowListFilter filter() {
-    return filter;
-  }
-
   /**
    * @throws NotSerializableAttributeException if the value or anything it references is not
    *     serializable

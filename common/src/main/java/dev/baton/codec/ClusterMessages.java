@@ -78,15 +78,7 @@ public final class ClusterMessages {
         throw new MalformedMessageException("empty entry key");
       }
       byte[] value = in.readNullableBytes(limits.maxDecompressedBytes(), "entry value");
-      long version = in.readLong();
-      int origin = in.readInt();
-      long created = in.readLong();
-      long lastAccess = in.readLong();
-      long maxIdle = in.readLong();
-      if (maxIdle < 0) {
-        throw new MalformedMessageException("negative max idle time");
-      }
-      out.add(new EntryCopy(key, value, version, origin, created, lastAccess, maxIdle));
+      out.add(readMeta(in, key, value));
     }
     in.expectEnd();
     return new Entries(purpose, viewId, out);
@@ -155,6 +147,14 @@ public final class ClusterMessages {
     byte[] key = in.readBytes(MAX_KEY_BYTES, "delta key");
     long baseVersion = in.readLong();
     int baseOrigin = in.readInt();
+    EntryCopy written = readMeta(in, key, null);
+    byte[] delta = in.readBytes(limits.maxDecompressedBytes(), "delta");
+    in.expectEnd();
+    return new Delta(viewId, baseVersion, baseOrigin, written, delta);
+  }
+
+  /** An entry's {@code version origin created lastAccess maxIdle}, as both entries and deltas carry them. */
+  private static EntryCopy readMeta(WireReader in, byte[] key, byte[] value) throws MalformedMessageException {
     long version = in.readLong();
     int origin = in.readInt();
     long created = in.readLong();
@@ -163,9 +163,6 @@ public final class ClusterMessages {
     if (maxIdle < 0) {
       throw new MalformedMessageException("negative max idle time");
     }
-    byte[] delta = in.readBytes(limits.maxDecompressedBytes(), "delta");
-    in.expectEnd();
-    return new Delta(viewId, baseVersion, baseOrigin,
-        new EntryCopy(key, null, version, origin, created, lastAccess, maxIdle), delta);
+    return new EntryCopy(key, value, version, origin, created, lastAccess, maxIdle);
   }
 }

@@ -38,11 +38,6 @@ public record SessionDelta(SessionRecord after, Map<String, byte[]> set, List<St
     return new SessionDelta(after, set, removed);
   }
 
-  /** True if no attribute changed (metadata such as access times may still differ). */
-  public boolean attributesUnchanged() {
-    return set.isEmpty() && removed.isEmpty();
-  }
-
   /** The new record: {@code base} with this delta's metadata and attribute changes. */
   public SessionRecord applyTo(SessionRecord base) {
     SessionRecord r = new SessionRecord(base.id(), base.createdMillis(), after.maxInactiveSeconds());

@@ -8,12 +8,6 @@ package dev.baton.state;
 public record EntryCopy(byte[] key, byte[] value, long version, int origin, long createdMillis,
     long lastAccessMillis, long maxIdleMillis) implements StateEntry {
 
-  /** A detached copy of any entry. */
-  public static EntryCopy of(StateEntry e) {
-    return e instanceof EntryCopy c ? c : new EntryCopy(e.key(), e.value(), e.version(), e.origin(),
-        e.createdMillis(), e.lastAccessMillis(), e.maxIdleMillis());
-  }
-
   @Override
   public String toString() {
     return "EntryCopy[keyBytes=" + key.length + ", version=" + version + ", origin=" + origin

@@ -110,6 +110,19 @@ public final class ServerNode implements AutoCloseable {
   }
 
   /**
+   * A system property the build passes to the tests and tools (see it/pom.xml).
+   *
+   * @throws IllegalStateException naming the property when it is not set
+   */
+  public static String required(String property) {
+    String v = System.getProperty(property);
+    if (v == null) {
+      throw new IllegalStateException("system property " + property + " is not set (run through Maven, see it/pom.xml)");
+    }
+    return v;
+  }
+
+  /**
    * Makes a cluster secret with a Baton jar's own command ({@code java -jar <jar> > secret}), as
    * README tells a user to.
    */

@@ -202,6 +202,18 @@ public class BatonManager extends ManagerBase {
     return StateKey.httpSession(scopeHost, getContext().getPath(), sessionId).toBytes();
   }
 
+  /** The session's cache key, made once per id rather than on every request. */
+  private byte[] keyOf(BatonSession s) {
+    String id = s.getIdInternal();
+    byte[] k = s.key;
+    if (k == null || !id.equals(s.keyId)) {
+      k = keyOf(id);
+      s.key = k;
+      s.keyId = id;
+    }
+    return k;
+  }
+
   @Override
   public Session createEmptySession() {
     return new BatonSession(this);
@@ -216,12 +228,11 @@ public class BatonManager extends ManagerBase {
     if (id == null) {
       return null;
     }
-    byte[] key = keyOf(id);
     BatonSession local = (BatonSession) sessions.get(id);
-    StateEntry entry = local != null ? node.get(key) : node.getOrPull(key);
+    StateEntry entry = local != null ? node.get(keyOf(local)) : node.getOrPull(keyOf(id));
     if (local != null) {
       if (entry == null) {
-        if (local.baseEntry != null && node.getOrPull(key) == null) {
+        if (local.baseEntry != null && node.getOrPull(keyOf(local)) == null) {
           local.dropLocally(); // invalidated or expired on another node
           return null;
         }
@@ -325,7 +336,7 @@ public class BatonManager extends ManagerBase {
 
   /** Replicates what changed since the last flush; null if only the access time moved. Holds the session lock. */
   private ClusterNode.Write flush(BatonSession s, Request request) {
-    byte[] key = keyOf(s.getIdInternal());
+    byte[] key = keyOf(s);
     SessionRecord before = s.base;
     SessionRecord after = toRecord(s, before, request);
     if (before != null && s.baseEntry != null && after.sameExceptAccess(before)) {
@@ -427,7 +438,7 @@ public class BatonManager extends ManagerBase {
 
   /** What this node's cluster cache holds for the session (live, or a tombstone), or null. */
   StateEntry clusterEntry(BatonSession s) {
-    return node == null ? null : node.getAny(keyOf(s.getIdInternal()));
+    return node == null ? null : node.getAny(keyOf(s));
   }
 
   /** Time-out listeners fire on the node that served the session last, or on the first member if it is gone. */

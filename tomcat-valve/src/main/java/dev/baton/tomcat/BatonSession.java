@@ -23,6 +23,9 @@ public class BatonSession extends StandardSession {
   final transient Set<String> dirty = ConcurrentHashMap.newKeySet();
   /** Mutable attributes read since the last replication. */
   final transient Set<String> accessed = ConcurrentHashMap.newKeySet();
+  /** The cache key and the id it was made for (it changes only when the id's route-free part does). */
+  transient volatile byte[] key;
+  transient volatile String keyId;
   /** Attributes this node could not deserialize: kept as bytes so they are not lost. */
   final transient Map<String, byte[]> unreadable = new ConcurrentHashMap<>();
   /** Requests of this session that finished and want their changes replicated (group commit). */
@@ -60,14 +63,10 @@ public class BatonSession extends StandardSession {
   @Override
   public Object getAttribute(String name) {
     Object value = super.getAttribute(name);
-    if (value != null && batonManager().dirtyPolicy() == DirtyPolicy.ACCESSED && !isImmutable(value)) {
+    if (value != null && batonManager().dirtyPolicy() == DirtyPolicy.ACCESSED && !SessionValues.isImmutable(value)) {
       accessed.add(name);
     }
     return value;
-  }
-
-  static boolean isImmutable(Object value) {
-    return SessionValues.isImmutable(value);
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baton.cluster.ClusterConfigException;
+import dev.baton.state.SessionValues;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -12,12 +13,12 @@ class BatonManagerSettingsTest {
 
   @Test
   void immutableValuesAreNotResentWhenMerelyRead() {
-    assertThat(BatonSession.isImmutable("x")).isTrue();
-    assertThat(BatonSession.isImmutable(42L)).isTrue();
-    assertThat(BatonSession.isImmutable(java.time.Instant.EPOCH)).isTrue();
-    assertThat(BatonSession.isImmutable(Thread.State.NEW)).as("enums").isTrue();
-    assertThat(BatonSession.isImmutable(new ArrayList<String>())).as("a cart list can change in place").isFalse();
-    assertThat(BatonSession.isImmutable(new byte[1])).isFalse();
+    assertThat(SessionValues.isImmutable("x")).isTrue();
+    assertThat(SessionValues.isImmutable(42L)).isTrue();
+    assertThat(SessionValues.isImmutable(java.time.Instant.EPOCH)).isTrue();
+    assertThat(SessionValues.isImmutable(Thread.State.NEW)).as("enums").isTrue();
+    assertThat(SessionValues.isImmutable(new ArrayList<String>())).as("a cart list can change in place").isFalse();
+    assertThat(SessionValues.isImmutable(new byte[1])).isFalse();
   }
 
   @Test

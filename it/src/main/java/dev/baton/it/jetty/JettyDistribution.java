@@ -23,7 +23,7 @@ public final class JettyDistribution {
   private final Path secret;
 
   public JettyDistribution(Path runDir, Path secret, int mcastPort) throws IOException {
-    this.home = Path.of(required("baton.jetty.home"));
+    this.home = Path.of(ServerNode.required("baton.jetty.home"));
     this.runDir = Files.createDirectories(runDir).toAbsolutePath();
     this.mcastPort = mcastPort;
     this.secret = secret;
@@ -31,16 +31,8 @@ public final class JettyDistribution {
 
   /** Makes a cluster secret with the module's own jar, as the module's ini tells a user to. */
   public static Path newSecret(Path dir) throws IOException, InterruptedException {
-    return ServerNode.makeSecret(Path.of(required("baton.jetty.module"), "lib", "baton", "baton-jetty-all.jar"),
+    return ServerNode.makeSecret(Path.of(ServerNode.required("baton.jetty.module"), "lib", "baton", "baton-jetty-all.jar"),
         dir.resolve("baton.secret"));
-  }
-
-  static String required(String property) {
-    String v = System.getProperty(property);
-    if (v == null) {
-      throw new IllegalStateException("system property " + property + " is not set (run through Maven, see it/pom.xml)");
-    }
-    return v;
   }
 
   private static String javaBin() {
@@ -65,8 +57,8 @@ public final class JettyDistribution {
   public ServerNode start(String name, int httpPort, String sessionModules, java.util.Map<String, String> ini,
       List<String> jvmOptions) throws IOException, InterruptedException {
     Path base = Files.createDirectories(runDir.resolve(name));
-    Path samples = Path.of(required("baton.samples"), "jetty");
-    ServerNode.copyTree(Path.of(required("baton.jetty.module")), base);
+    Path samples = Path.of(ServerNode.required("baton.samples"), "jetty");
+    ServerNode.copyTree(Path.of(ServerNode.required("baton.jetty.module")), base);
     ServerNode.copyTree(samples.resolve("modules"), base.resolve("modules"));
     ServerNode.copyTree(samples.resolve("etc"), base.resolve("etc"));
     Process add = new ProcessBuilder(javaBin(), "-jar", home.resolve("start.jar").toString(),
@@ -90,7 +82,7 @@ public final class JettyDistribution {
     ini.forEach((k, v) -> nodeIni.append(k).append('=').append(v).append('\n'));
     Files.writeString(base.resolve("start.d/node.ini"), nodeIni.toString());
     Files.copy(secret, base.resolve("etc/baton.secret"), StandardCopyOption.REPLACE_EXISTING);
-    ServerNode.copyTree(Path.of(required("baton.shop")), base.resolve("webapps/shop"));
+    ServerNode.copyTree(Path.of(ServerNode.required("baton.shop")), base.resolve("webapps/shop"));
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-Djava.net.preferIPv4Stack=true",
         "-Dbaton.node=" + name));
     cmd.addAll(jvmOptions);

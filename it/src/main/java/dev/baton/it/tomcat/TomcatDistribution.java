@@ -35,10 +35,10 @@ public final class TomcatDistribution {
    * @param mcastPort the cluster's multicast port, unique per run so runs never meet
    */
   public TomcatDistribution(Path runDir, int mcastPort) throws IOException, InterruptedException {
-    this.home = Path.of(required("baton.tomcat.home"));
+    this.home = Path.of(ServerNode.required("baton.tomcat.home"));
     this.runDir = Files.createDirectories(runDir);
     this.mcastPort = mcastPort;
-    Path dropin = Path.of(required("baton.dropin"));
+    Path dropin = Path.of(ServerNode.required("baton.dropin"));
     Files.copy(dropin, home.resolve("lib").resolve("baton-tomcat-all.jar"), StandardCopyOption.REPLACE_EXISTING);
     this.secret = runDir.resolve("baton.secret");
     if (!Files.exists(secret)) {
@@ -67,14 +67,6 @@ public final class TomcatDistribution {
     return secret;
   }
 
-  static String required(String property) {
-    String v = System.getProperty(property);
-    if (v == null) {
-      throw new IllegalStateException("system property " + property + " is not set (run through Maven, see it/pom.xml)");
-    }
-    return v;
-  }
-
   private static String javaBin() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
@@ -90,13 +82,13 @@ public final class TomcatDistribution {
         Files.copy(f, base.resolve("conf").resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
       }
     }
-    Path samples = Path.of(required("baton.samples"), "tomcat");
+    Path samples = Path.of(ServerNode.required("baton.samples"), "tomcat");
     Files.copy(serverXml, base.resolve("conf/server.xml"), StandardCopyOption.REPLACE_EXISTING);
     Files.copy(samples.resolve("tomcat-users.xml"), base.resolve("conf/tomcat-users.xml"), StandardCopyOption.REPLACE_EXISTING);
     Files.copy(secret, base.resolve("conf/baton.secret"), StandardCopyOption.REPLACE_EXISTING);
-    ServerNode.copyTree(Path.of(required("baton.shop")), base.resolve("webapps/shop"));
+    ServerNode.copyTree(Path.of(ServerNode.required("baton.shop")), base.resolve("webapps/shop"));
     for (String copy : shopCopies) {
-      ServerNode.copyTree(Path.of(required("baton.shop")), base.resolve("webapps").resolve(copy));
+      ServerNode.copyTree(Path.of(ServerNode.required("baton.shop")), base.resolve("webapps").resolve(copy));
     }
 
     StringBuilder opts = new StringBuilder("-Djava.net.preferIPv4Stack=true -Xmx512m")
@@ -120,6 +112,6 @@ public final class TomcatDistribution {
 
   /** The sample server.xml a user copies. */
   public static Path sampleServerXml() {
-    return Path.of(required("baton.samples"), "tomcat", "server.xml");
+    return Path.of(ServerNode.required("baton.samples"), "tomcat", "server.xml");
   }
 }
