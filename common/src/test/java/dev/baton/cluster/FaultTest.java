@@ -74,6 +74,21 @@ class FaultTest {
         writes, seconds, writes / seconds);
   }
 
+  /** Regression (CI run of stop 7): the last write of a burst, lost on the wire, waited for STABLE. */
+  @Test
+  void aLostLastWriteIsRepairedWithoutALaterWrite() throws Exception {
+    nodes.addAll(startAll(newCluster("replicated", "async"), 2));
+    ClusterNode writer = nodes.get(0);
+    writer.put(b("k"), b("first"), 0);
+    await().atMost(Duration.ofSeconds(10)).until(() -> nodes.get(1).get(b("k")) != null);
+    discard(writer).dropDownMulticasts(1);
+    writer.put(b("k"), b("last"), 0);
+    // Only NAKACK2's resend of the highest seqno can bring it: no other message follows, and STABLE
+    // gossips every 20 s.
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        assertThat(new String(nodes.get(1).get(b("k")).value(), StandardCharsets.UTF_8)).isEqualTo("last"));
+  }
+
   @Test
   void afterAPartitionHealsEveryNodeHasTheNewestOfEachKey() throws Exception {
     // An operator stack file with fast failure detection and merging, to keep the test short.
