@@ -229,6 +229,16 @@ public final class ClusterNode implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Whether this node is the coordinator of the current view (its first member): the one node that
+   * does cluster-wide chores such as rotating the TLS ticket keys. During a partition each side has
+   * its own coordinator.
+   */
+  public boolean isCoordinator() {
+    Membership m = membership;
+    return m != null && !m.members().isEmpty() && m.members().get(0).equals(channel.getAddress());
+  }
+
   /** The JGroups channel, for fault-injection tests. */
   JChannel channel() {
     return channel;

@@ -40,6 +40,9 @@ import java.util.Set;
  *   <tr><td>sweepInterval</td><td>5000</td><td>ms between expiry sweeps</td></tr>
  *   <tr><td>touchInterval</td><td>1000</td><td>ms between batches of access times sent to owners</td></tr>
  *   <tr><td>tombstoneTtl</td><td>600000</td><td>ms a delete is remembered</td></tr>
+ *   <tr><td>tlsKeyRotation</td><td>3600000</td><td>ms a TLS session-ticket key encrypts new tickets before the next one takes over</td></tr>
+ *   <tr><td>tlsTicketLifetime</td><td>86400000</td><td>ms a ticket stays decryptable after its key stopped encrypting; at least the
+ *       TLS session timeout of the connectors</td></tr>
  *   <tr><td>upstream.*</td><td>none</td><td>tiered repository: settings of the higher repository cluster it forwards to</td></tr>
  * </table>
  */
@@ -48,7 +51,8 @@ public final class ClusterSettings {
   private static final Set<String> KNOWN = Set.of("clusterName", "nodeName", "bindAddress", "stack",
       "mcastAddress", "mcastPort", "tcpPort", "initialHosts", "topology", "owners", "role", "writeMode",
       "syncTimeout", "syncTimeoutAction", "secret", "secretFile", "encryption", "nearCacheBytes",
-      "pullTimeout", "stateTransferTimeout", "sweepInterval", "touchInterval", "tombstoneTtl");
+      "pullTimeout", "stateTransferTimeout", "sweepInterval", "touchInterval", "tombstoneTtl",
+      "tlsKeyRotation", "tlsTicketLifetime");
 
   /** Tiered role of a node. */
   public enum Role { EDGE, REPOSITORY }
@@ -74,6 +78,8 @@ public final class ClusterSettings {
   private final Duration sweepInterval;
   private final Duration touchInterval;
   private final Duration tombstoneTtl;
+  private final Duration tlsKeyRotation;
+  private final Duration tlsTicketLifetime;
   private final long nearCacheBytes;
   private final ClusterSettings upstream;
 
@@ -116,6 +122,8 @@ public final class ClusterSettings {
     sweepInterval = millis(p, "sweepInterval", 5000);
     touchInterval = millis(p, "touchInterval", 1000);
     tombstoneTtl = millis(p, "tombstoneTtl", 600_000);
+    tlsKeyRotation = millis(p, "tlsKeyRotation", 3_600_000);
+    tlsTicketLifetime = millis(p, "tlsTicketLifetime", 86_400_000);
     nearCacheBytes = longIn(p, "nearCacheBytes", 64L << 20, 0, Long.MAX_VALUE);
     secret = readSecret(p);
     Map<String, String> up = new LinkedHashMap<>();
@@ -288,6 +296,8 @@ public final class ClusterSettings {
   public Duration sweepInterval() { return sweepInterval; }
   public Duration touchInterval() { return touchInterval; }
   public Duration tombstoneTtl() { return tombstoneTtl; }
+  public Duration tlsKeyRotation() { return tlsKeyRotation; }
+  public Duration tlsTicketLifetime() { return tlsTicketLifetime; }
   public long nearCacheBytes() { return nearCacheBytes; }
   /** Settings of the higher repository cluster, or null. */
   public ClusterSettings upstream() { return upstream; }

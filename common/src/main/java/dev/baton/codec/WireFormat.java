@@ -19,6 +19,8 @@ public final class WireFormat {
   public static final int TYPE_SESSION_RECORD = 0x10;
   /** Type of an encoded {@link SessionDelta}. */
   public static final int TYPE_SESSION_DELTA = 0x11;
+  /** Type of an encoded {@link dev.baton.tls.TicketKeyRing}. */
+  public static final int TYPE_TICKET_KEY_RING = 0x20;
 
   private WireFormat() {}
 }

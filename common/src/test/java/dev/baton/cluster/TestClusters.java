@@ -16,16 +16,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * derived from the process id and a counter, so tests and parallel test JVMs never hear each other
  * (a shared group would silently merge them).
  */
-final class TestClusters {
+public final class TestClusters {
 
-  static final String SECRET = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
+  public static final String SECRET = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
   private static final AtomicInteger SEQ = new AtomicInteger();
   private static final long PID = ProcessHandle.current().pid();
 
   private TestClusters() {}
 
   /** A fresh cluster name with its own multicast group and port. */
-  static Map<String, String> newCluster(String topology, String writeMode) {
+  public static Map<String, String> newCluster(String topology, String writeMode) {
     int seq = SEQ.incrementAndGet();
     int slot = (int) ((PID * 31 + seq) % 4000);
     Map<String, String> p = new LinkedHashMap<>();
@@ -40,14 +40,14 @@ final class TestClusters {
     return p;
   }
 
-  static ClusterNode start(Map<String, String> cluster, String nodeName, Map<String, String> extra) throws Exception {
+  public static ClusterNode start(Map<String, String> cluster, String nodeName, Map<String, String> extra) throws Exception {
     Map<String, String> p = new LinkedHashMap<>(cluster);
     p.put("nodeName", nodeName);
     p.putAll(extra);
     return ClusterNode.start(ClusterSettings.from(p));
   }
 
-  static List<ClusterNode> startAll(Map<String, String> cluster, int n) throws Exception {
+  public static List<ClusterNode> startAll(Map<String, String> cluster, int n) throws Exception {
     List<ClusterNode> nodes = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
       nodes.add(start(cluster, "n" + i, Map.of()));
@@ -57,7 +57,7 @@ final class TestClusters {
   }
 
   /** A missing multicast route gives singleton clusters, not an error: always check the view. */
-  static void awaitViewSize(List<ClusterNode> nodes, int n) {
+  public static void awaitViewSize(List<ClusterNode> nodes, int n) {
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       for (ClusterNode node : nodes) {
         assertThat(node.memberNames()).as(node.toString()).hasSize(n);
@@ -65,7 +65,7 @@ final class TestClusters {
     });
   }
 
-  static void closeAll(List<ClusterNode> nodes) {
+  public static void closeAll(List<ClusterNode> nodes) {
     for (ClusterNode n : nodes) {
       n.close();
     }
