@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Keeps the cluster's TLS ticket-key ring in the state cache (kind {@link StateKind#TLS_TICKET_KEYS})
@@ -43,6 +44,7 @@ public final class TicketKeyRotation implements AutoCloseable {
   private final SecureRandom random = new SecureRandom();
   private final List<TicketKeyInstaller> installers = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService timer;
+  private final Consumer<StateEntry> ringListener;
   private volatile TicketKeyRing ring = TicketKeyRing.EMPTY;
 
   private TicketKeyRotation(ClusterNode node) {
@@ -54,11 +56,12 @@ public final class TicketKeyRotation implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    node.addChangeListener(e -> {
+    ringListener = e -> {
       if (Arrays.equals(e.key(), ringKey)) {
         timer.execute(this::check);
       }
-    });
+    };
+    node.addChangeListener(ringListener);
     check();
     // A tenth of the period, so the next key is written long before it is needed; at least once a
     // minute, so a reloaded TLS context gets the ring soon.
@@ -79,10 +82,13 @@ public final class TicketKeyRotation implements AutoCloseable {
     return ring;
   }
 
-  /** Adds an installer and gives it the ring at once. */
+  /**
+   * Adds an installer and gives it the ring before returning, so that a container can install the
+   * keys before its connectors accept connections.
+   */
   public void addInstaller(TicketKeyInstaller installer) {
     installers.add(installer);
-    timer.execute(this::check);
+    check();
   }
 
   public void removeInstaller(TicketKeyInstaller installer) {
@@ -140,6 +146,7 @@ public final class TicketKeyRotation implements AutoCloseable {
       }
       BY_NODE.remove(node);
     }
+    node.removeChangeListener(ringListener);
     timer.shutdownNow();
   }
 }

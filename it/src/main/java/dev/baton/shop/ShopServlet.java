@@ -21,6 +21,8 @@ import java.util.UUID;
  * GET  /public/blob?size=N    writes N new random bytes into the session (the load tools' request:
  *                             different every time, so every request really changes the session)
  * GET  /public/has            has=true if the session exists here with its blob
+ * GET  /public/tls            this connection's cipher and client certificate, and the TLS identity
+ *                             Baton bound to the session (creates the session)
  * </pre>
  */
 public class ShopServlet extends HttpServlet {
@@ -96,6 +98,14 @@ public class ShopServlet extends HttpServlet {
       case "/has" -> {
         HttpSession s = req.getSession(false);
         resp.getWriter().println("node=" + node() + " has=" + (s != null && s.getAttribute("blob") != null));
+      }
+      case "/tls" -> {
+        HttpSession s = req.getSession();
+        Object certs = req.getAttribute("jakarta.servlet.request.X509Certificate");
+        String peer = certs instanceof java.security.cert.X509Certificate[] c && c.length > 0
+            ? c[0].getSubjectX500Principal().getName() : null;
+        resp.getWriter().println("node=" + node() + " cipher=" + req.getAttribute("jakarta.servlet.request.cipher_suite")
+            + " peer=" + peer + " session=" + s.getId() + " bound=[" + req.getAttribute("dev.baton.tls.identity") + "]");
       }
       default -> resp.getWriter().println("node=" + node() + " created=" + SessionCounter.CREATED.get()
           + " destroyed=" + SessionCounter.DESTROYED.get());

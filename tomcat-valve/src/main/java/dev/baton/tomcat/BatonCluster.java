@@ -4,6 +4,7 @@ import dev.baton.cluster.ClusterConfigException;
 import dev.baton.cluster.ClusterNode;
 import dev.baton.cluster.ClusterNodes;
 import dev.baton.cluster.ClusterSettings;
+import dev.baton.tls.TicketKeyRotation;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +26,10 @@ import org.apache.catalina.util.LifecycleMBeanBase;
  * Every attribute is a cluster setting (see {@link ClusterSettings} for names and defaults), plus
  * {@code dirtyPolicy} and {@code attributeAllowList} for the managers; {@code nodeName} defaults to
  * the Engine's {@code jvmRoute}. A wrong attribute fails the start with a message naming it.
+ *
+ * <p>{@code tlsFailover} ({@code on} by default) shares the cluster's TLS session-ticket keys with
+ * the TLS connectors of the Engine's service, so a TLS session made on one node resumes on another
+ * (see {@link TomcatTlsKeys}); with JSSE it needs {@code --add-opens java.base/sun.security.ssl=ALL-UNNAMED}.
  */
 public class BatonCluster extends LifecycleMBeanBase implements Cluster {
 
@@ -34,6 +39,8 @@ public class BatonCluster extends LifecycleMBeanBase implements Cluster {
   private ClusterNode node;
   private String dirtyPolicy;
   private String attributeAllowList;
+  private boolean tlsFailover = true;
+  private TicketKeyRotation tlsKeys;
 
   /** Takes every attribute of the element: Tomcat's digester calls this for unknown properties. */
   public boolean setProperty(String name, String value) {
@@ -41,6 +48,7 @@ public class BatonCluster extends LifecycleMBeanBase implements Cluster {
       case "className" -> { }
       case "dirtyPolicy" -> dirtyPolicy = value;
       case "attributeAllowList" -> attributeAllowList = value;
+      case "tlsFailover" -> tlsFailover = parseOnOff(value);
       default -> settings.put(name, value);
     }
     return true;
@@ -107,6 +115,7 @@ public class BatonCluster extends LifecycleMBeanBase implements Cluster {
     }
     try {
       node = ClusterNodes.acquire(ClusterSettings.from(s));
+      startTlsFailover();
     } catch (ClusterConfigException e) {
       throw new LifecycleException(e.getMessage(), e);
     } catch (Exception e) {
@@ -118,19 +127,52 @@ public class BatonCluster extends LifecycleMBeanBase implements Cluster {
   @Override
   protected void stopInternal() throws LifecycleException {
     setState(LifecycleState.STOPPING);
+    if (tlsKeys != null) {
+      tlsKeys.close();
+      tlsKeys = null;
+    }
     if (node != null) {
       ClusterNodes.release(node);
       node = null;
     }
   }
 
-  private String jvmRoute() {
+  private static boolean parseOnOff(String value) {
+    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "on", "true" -> true;
+      case "off", "false" -> false;
+      default -> throw new ClusterConfigException("tlsFailover", "'" + value + "' is not a choice", "use on or off");
+    };
+  }
+
+  /**
+   * Shares the cluster's TLS ticket keys with the TLS connectors of this Engine's service. The
+   * Engine starts before the connectors accept, so the keys are in place before the first handshake.
+   */
+  private void startTlsFailover() {
+    Engine e = engine();
+    if (!tlsFailover || e == null || e.getService() == null) {
+      return;
+    }
+    TomcatTlsKeys installer = new TomcatTlsKeys(e.getService());
+    if (installer.hasTlsConnectors()) {
+      tlsKeys = TicketKeyRotation.acquire(node);
+      tlsKeys.addInstaller(installer);
+    }
+  }
+
+  private Engine engine() {
     for (Container c = container; c != null; c = c.getParent()) {
       if (c instanceof Engine e) {
-        return e.getJvmRoute();
+        return e;
       }
     }
     return null;
+  }
+
+  private String jvmRoute() {
+    Engine e = engine();
+    return e == null ? null : e.getJvmRoute();
   }
 
   @Override

@@ -391,18 +391,30 @@ public class BatonManager extends ManagerBase {
     return r;
   }
 
+  /**
+   * The TLS identity bound to the session: that of the first TLS connection the session was used
+   * on, kept for the session's life so another node can compare a later connection with it.
+   */
   private static TlsIdentity tlsIdentity(Request request, SessionRecord before) {
+    if (before != null && before.tls() != null) {
+      return before.tls();
+    }
     if (request == null || !request.isSecure()) {
-      return before == null ? null : before.tls();
+      return null;
     }
     Object cipher = request.getAttribute("jakarta.servlet.request.cipher_suite");
     Object protocol = request.getAttribute("org.apache.tomcat.util.net.secure_protocol_version");
     Object certs = request.getAttribute("jakarta.servlet.request.X509Certificate");
     String peer = certs instanceof X509Certificate[] c && c.length > 0 ? c[0].getSubjectX500Principal().getName() : null;
     if (cipher == null && protocol == null && peer == null) {
-      return before == null ? null : before.tls();
+      return null;
     }
     return new TlsIdentity(protocol == null ? null : protocol.toString(), cipher == null ? null : cipher.toString(), peer);
+  }
+
+  /** The TLS identity bound to {@code s} when it was last replicated, or null. */
+  TlsIdentity boundTls(BatonSession s) {
+    return s.base == null ? null : s.base.tls();
   }
 
   /** A login rotated the session id: the record moves to the new key, the old key is deleted. */

@@ -1,6 +1,7 @@
 package dev.baton.tomcat;
 
 import dev.baton.state.StateKey;
+import dev.baton.state.TlsIdentity;
 import jakarta.servlet.ServletException;
 import java.io.IOException;
 import org.apache.catalina.Manager;
@@ -17,8 +18,11 @@ import org.apache.catalina.valves.ValveBase;
  *       node2 after node1 died) is loaded from the cluster and re-issued as {@code ID.node2}, so the
  *       client sticks to its new node; the cluster key (the id without route) does not change.</li>
  *   <li>After the request, before the response completes: what the request changed is replicated
- *       (in sync mode this waits for the owners' acknowledgements), and the connection's TLS
- *       identity is bound to the session.</li>
+ *       (in sync mode this waits for the owners' acknowledgements), and the TLS identity of the
+ *       connection (protocol, cipher suite, client certificate subject) is bound to the session if
+ *       it has none yet.</li>
+ *   <li>On a TLS request, the identity bound to the session, on this node or another, is shown to
+ *       the application as the request attribute {@value TlsIdentity#REQUEST_ATTRIBUTE}.</li>
  * </ul>
  */
 public class BatonValve extends ValveBase {
@@ -35,12 +39,25 @@ public class BatonValve extends ValveBase {
       return;
     }
     moveRoute(request, manager);
+    if (request.isSecure()) {
+      showBoundTls(request, manager);
+    }
     try {
       getNext().invoke(request, response);
     } finally {
       Session s = request.getSessionInternal(false);
       if (s instanceof BatonSession bs) {
         manager.requestCompleted(bs, request);
+      }
+    }
+  }
+
+  /** Shows the application the TLS identity the session was bound to, on whichever node bound it. */
+  private static void showBoundTls(Request request, BatonManager manager) {
+    if (request.getRequestedSessionId() != null && request.getSessionInternal(false) instanceof BatonSession bs) {
+      TlsIdentity bound = manager.boundTls(bs);
+      if (bound != null) {
+        request.setAttribute(TlsIdentity.REQUEST_ATTRIBUTE, bound.describe());
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.baton.it.tomcat;
 
 import dev.baton.it.ServerNode;
+import dev.baton.it.tls.TlsFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,9 @@ public final class TomcatDistribution {
   private final Path runDir;
   private final Path secret;
   private final Map<String, String> extraProperties = new LinkedHashMap<>();
+  private final List<String> jvmOptions = new ArrayList<>();
+  private Path javaHome = Path.of(System.getProperty("java.home"));
+  private TlsFiles tls;
   private final List<String> shopCopies = new ArrayList<>();
   private final int mcastPort;
 
@@ -58,6 +62,24 @@ public final class TomcatDistribution {
     return this;
   }
 
+  /** A JVM option for every node (e.g. the --add-opens that TLS failover on JSSE needs). */
+  public TomcatDistribution jvmOption(String option) {
+    jvmOptions.add(option);
+    return this;
+  }
+
+  /** The JDK the nodes run on (the test JVM's by default). */
+  public TomcatDistribution javaHome(Path jdk) {
+    this.javaHome = jdk;
+    return this;
+  }
+
+  /** The test certificate every node's HTTPS connector presents (conf/baton-tls.crt and .key), and the client CA. */
+  public TomcatDistribution tls(TlsFiles files) {
+    this.tls = files;
+    return this;
+  }
+
   public Path home() {
     return home;
   }
@@ -67,12 +89,16 @@ public final class TomcatDistribution {
     return secret;
   }
 
-  private static String javaBin() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
   /** Starts node {@code name} on {@code httpPort}; returns at once (see {@link ServerNode#awaitStarted}). */
   public ServerNode start(String name, int httpPort, Path serverXml) throws IOException {
+    return start(name, httpPort, -1, serverXml);
+  }
+
+  /**
+   * Starts node {@code name} with HTTP on {@code httpPort} and, for {@link #sampleTlsServerXml()},
+   * HTTPS on {@code httpsPort}; returns at once.
+   */
+  public ServerNode start(String name, int httpPort, int httpsPort, Path serverXml) throws IOException {
     Path base = runDir.resolve(name);
     for (String d : List.of("conf", "logs", "temp", "work", "webapps")) {
       Files.createDirectories(base.resolve(d));
@@ -86,6 +112,11 @@ public final class TomcatDistribution {
     Files.copy(serverXml, base.resolve("conf/server.xml"), StandardCopyOption.REPLACE_EXISTING);
     Files.copy(samples.resolve("tomcat-users.xml"), base.resolve("conf/tomcat-users.xml"), StandardCopyOption.REPLACE_EXISTING);
     Files.copy(secret, base.resolve("conf/baton.secret"), StandardCopyOption.REPLACE_EXISTING);
+    if (tls != null) {
+      Files.copy(tls.serverCertificate(), base.resolve("conf/baton-tls.crt"), StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(tls.serverKey(), base.resolve("conf/baton-tls.key"), StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(tls.clientTrustStore(), base.resolve("conf/baton-tls-clients.p12"), StandardCopyOption.REPLACE_EXISTING);
+    }
     ServerNode.copyTree(Path.of(ServerNode.required("baton.shop")), base.resolve("webapps/shop"));
     for (String copy : shopCopies) {
       ServerNode.copyTree(Path.of(ServerNode.required("baton.shop")), base.resolve("webapps").resolve(copy));
@@ -94,7 +125,9 @@ public final class TomcatDistribution {
     StringBuilder opts = new StringBuilder("-Djava.net.preferIPv4Stack=true -Xmx512m")
         .append(" -Dbaton.node=").append(name)
         .append(" -Dbaton.http.port=").append(httpPort)
+        .append(" -Dbaton.https.port=").append(httpsPort)
         .append(" -Dbaton.mcastPort=").append(mcastPort);
+    jvmOptions.forEach(o -> opts.append(' ').append(o));
     extraProperties.forEach((k, v) -> opts.append(" -D").append(k).append('=').append(v));
     String extraOpts = System.getenv("BATON_NODE_OPTS");
     if (extraOpts != null && !extraOpts.isBlank()) {
@@ -104,10 +137,15 @@ public final class TomcatDistribution {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("CATALINA_HOME", home.toString());
     pb.environment().put("CATALINA_BASE", base.toString());
-    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    pb.environment().put("JAVA_HOME", javaHome.toString());
     pb.environment().put("CATALINA_OPTS", opts.toString());
     pb.environment().remove("JAVA_OPTS");
     return new ServerNode(name, httpPort, base, pb.start(), line -> line.contains("Server startup in"));
+  }
+
+  /** The sample server.xml with an HTTPS connector whose TLS sessions resume on every node. */
+  public static Path sampleTlsServerXml() {
+    return Path.of(ServerNode.required("baton.samples"), "tomcat", "server-tls.xml");
   }
 
   /** The sample server.xml a user copies. */
