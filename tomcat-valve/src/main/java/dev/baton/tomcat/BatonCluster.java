@@ -154,7 +154,7 @@ public class BatonCluster extends LifecycleMBeanBase implements Cluster {
     if (!tlsFailover || e == null || e.getService() == null) {
       return;
     }
-    TomcatTlsKeys installer = new TomcatTlsKeys(e.getService());
+    TomcatTlsKeys installer = new TomcatTlsKeys(e.getService(), node);
     if (installer.hasTlsConnectors()) {
       tlsKeys = TicketKeyRotation.acquire(node);
       tlsKeys.addInstaller(installer);

@@ -403,7 +403,14 @@ public class BatonManager extends ManagerBase {
       return null;
     }
     Object cipher = request.getAttribute("jakarta.servlet.request.cipher_suite");
-    Object protocol = request.getAttribute("org.apache.tomcat.util.net.secure_protocol_version");
+    // Tomcat's OpenSSL implementation reports e.g. "TLSv1.3:TLS"; JSSE "TLSv1.3".
+    Object protocol = request.getAttribute("jakarta.servlet.request.secure_protocol");
+    if (protocol == null) {
+      protocol = request.getAttribute("org.apache.tomcat.util.net.secure_protocol_version");
+    }
+    if (protocol instanceof String p && p.indexOf(':') > 0) {
+      protocol = p.substring(0, p.indexOf(':'));
+    }
     Object certs = request.getAttribute("jakarta.servlet.request.X509Certificate");
     String peer = certs instanceof X509Certificate[] c && c.length > 0 ? c[0].getSubjectX500Principal().getName() : null;
     if (cipher == null && protocol == null && peer == null) {

@@ -1,12 +1,13 @@
 package dev.baton.tomcat;
 
+import dev.baton.cluster.ClusterNode;
 import dev.baton.tls.JdkTicketKeys;
+import dev.baton.tls.OpenSslSessionCache;
 import dev.baton.tls.OpenSslTicketKeys;
 import dev.baton.tls.TicketKeyInstaller;
 import dev.baton.tls.TicketKeyRing;
 import java.util.Map;
 import java.util.WeakHashMap;
-import javax.net.ssl.SSLSessionContext;
 import org.apache.catalina.Service;
 import org.apache.catalina.connector.Connector;
 import org.apache.juli.logging.Log;
@@ -22,7 +23,8 @@ import org.apache.tomcat.util.net.SSLHostConfigCertificate;
  * at the next check.
  *
  * <p>JSSE contexts get them through {@link JdkTicketKeys}, OpenSSL ones (Tomcat's FFM
- * implementation, Java 22+) through {@link OpenSslTicketKeys}. A context of any other kind, or one
+ * implementation, Java 22+) through {@link OpenSslTicketKeys}, and OpenSSL ones also keep their
+ * session-id cache in the cluster ({@link OpenSslSessionCache}). A context of any other kind, or one
  * whose installer is unavailable, is logged once and left alone: its TLS sessions resume on the node
  * that made them only.
  */
@@ -34,10 +36,12 @@ final class TomcatTlsKeys implements TicketKeyInstaller {
   private static final String OPENSSL_CONTEXT = "org.apache.tomcat.util.net.openssl.panama.OpenSSLContext";
 
   private final Service service;
+  private final ClusterNode node;
   private final Map<SSLContext, TicketKeyInstaller> byContext = new WeakHashMap<>();
 
-  TomcatTlsKeys(Service service) {
+  TomcatTlsKeys(Service service, ClusterNode node) {
     this.service = service;
+    this.node = node;
   }
 
   /** Whether any connector of the service has TLS host configs. */
@@ -60,7 +64,7 @@ final class TomcatTlsKeys implements TicketKeyInstaller {
         for (SSLHostConfigCertificate cert : host.getCertificates()) {
           SSLContext ctx = cert.getSslContext();
           if (ctx != null) {
-            byContext.computeIfAbsent(ctx, c -> installerFor(connector, host, c)).install(ring, now);
+            byContext.computeIfAbsent(ctx, c -> installerFor(connector, host, c, node)).install(ring, now);
           }
         }
       }
@@ -77,14 +81,20 @@ final class TomcatTlsKeys implements TicketKeyInstaller {
     }
   }
 
-  private static TicketKeyInstaller installerFor(Connector connector, SSLHostConfig host, SSLContext ctx) {
+  private static TicketKeyInstaller installerFor(Connector connector, SSLHostConfig host, SSLContext ctx,
+      ClusterNode node) {
     String where = "connector port " + connector.getPort() + ", host " + host.getHostName();
-    SSLSessionContext sessions = ctx.getServerSessionContext();
     try {
-      TicketKeyInstaller i = ctx.getClass().getName().equals(OPENSSL_CONTEXT)
-          ? OpenSslTicketKeys.of(sslCtxAddress(ctx))
-          : JdkTicketKeys.of(sessions);
-      LOG.info("Baton: TLS sessions of " + where + " resume on every node (" + i + ")");
+      TicketKeyInstaller i;
+      if (ctx.getClass().getName().equals(OPENSSL_CONTEXT)) {
+        long sslCtx = sslCtxAddress(ctx);
+        i = OpenSslTicketKeys.of(sslCtx);
+        OpenSslSessionCache.attach(sslCtx, node);
+        LOG.info("Baton: TLS sessions of " + where + " resume on every node, by ticket and by session id (" + i + ")");
+      } else {
+        i = JdkTicketKeys.of(ctx.getServerSessionContext());
+        LOG.info("Baton: TLS sessions of " + where + " resume on every node by ticket (JSSE)");
+      }
       return i;
     } catch (IllegalStateException | UnsupportedOperationException e) {
       LOG.warn("Baton: TLS sessions of " + where + " will resume on the node that made them only: " + e.getMessage());

@@ -2,6 +2,7 @@ package dev.baton.it.tomcat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.baton.it.ServerNode;
 import dev.baton.it.tls.OpenSslClient;
@@ -16,12 +17,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
- * TLS sessions across two real Tomcat nodes (the distribution, {@code conf-samples/tomcat/server-tls.xml})
- * on the JDK's TLS (JSSE, with the --add-opens README names), checked with the real
- * {@code openssl s_client}: a session made on node1 resumes on node2, also after node1 is killed.
+ * TLS sessions across two real Tomcat nodes (the distribution, {@code conf-samples/tomcat/server-tls.xml}),
+ * checked with the real {@code openssl s_client}: a session made on node1 resumes on node2, also
+ * after node1 is killed. Two TLS stacks, as README sets them up: the JDK's own (JSSE, on the test's
+ * Java 17 with the --add-opens README names) and OpenSSL through FFM (the same server.xml on Java
+ * 22+, with --enable-native-access).
  */
 class TomcatTlsFailoverTest {
 
@@ -44,9 +46,22 @@ class TomcatTlsFailoverTest {
     return new TomcatDistribution(run, 44000 + port % 5000).tls(tls).jvmOption(JdkTicketKeys.ADD_OPENS);
   }
 
-  private ServerNode start(TomcatDistribution dist, String name, int n, Path serverXml) throws Exception {
+  /** Tomcat on Java 22+, where the sample's OpenSSLLifecycleListener puts TLS on OpenSSL (FFM). */
+  private TomcatDistribution openSslCluster(String name) throws Exception {
+    Path jdk = Path.of(ServerNode.required("baton.jdk22.home"));
+    assumeTrue(Files.isExecutable(jdk.resolve("bin/java")), "no Java 22+ at " + jdk + " (-Dbaton.jdk22.home)");
+    return cluster(name).javaHome(jdk).jvmOption("--enable-native-access=ALL-UNNAMED");
+  }
+
+  /**
+   * Starts a node and waits until it serves. One after the other, so the second joins the first's
+   * cluster: two nodes started at the same instant may each found a cluster of one and merge only
+   * later, each with its own ticket keys until then.
+   */
+  private ServerNode startInTurn(TomcatDistribution dist, String name, int n, Path serverXml) throws Exception {
     ServerNode node = dist.start(name, port + n, port + 4 + n, serverXml);
     nodes.add(node);
+    node.awaitStarted(120, TimeUnit.SECONDS);
     return node;
   }
 
@@ -56,14 +71,29 @@ class TomcatTlsFailoverTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"-tls1_2", "-tls1_3"})
-  void aSessionMadeOnOneNodeResumesOnTheOtherAlsoAfterItsNodeIsKilled(String protocol) throws Exception {
-    TomcatDistribution dist = cluster("tls" + protocol);
-    ServerNode node1 = start(dist, "node1", 1, TomcatDistribution.sampleTlsServerXml());
-    ServerNode node2 = start(dist, "node2", 2, TomcatDistribution.sampleTlsServerXml());
-    node1.awaitStarted(120, TimeUnit.SECONDS);
-    node2.awaitStarted(120, TimeUnit.SECONDS);
-    OpenSslClient client = new OpenSslClient(protocol, "-cert", tls.clientCertificate().toString(),
-        "-key", tls.clientKey().toString());
+  void jsse(String protocol) throws Exception {
+    TomcatDistribution dist = cluster("jsse" + protocol);
+    aSessionMadeOnOneNodeResumesOnTheOtherAlsoAfterItsNodeIsKilled(dist, protocol);
+    assertThat(Files.readString(nodes.get(1).base().resolve("logs/console.log")))
+        .contains("resume on every node by ticket (JSSE)");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"-tls1_2", "-tls1_2 -no_ticket", "-tls1_3"})
+  void openSsl(String protocol) throws Exception {
+    TomcatDistribution dist = openSslCluster("openssl" + protocol.replace(" ", ""));
+    aSessionMadeOnOneNodeResumesOnTheOtherAlsoAfterItsNodeIsKilled(dist, protocol.split(" "));
+    assertThat(Files.readString(nodes.get(1).base().resolve("logs/console.log")))
+        .contains("resume on every node, by ticket and by session id");
+  }
+
+  private void aSessionMadeOnOneNodeResumesOnTheOtherAlsoAfterItsNodeIsKilled(TomcatDistribution dist,
+      String... protocol) throws Exception {
+    ServerNode node1 = startInTurn(dist, "node1", 1, TomcatDistribution.sampleTlsServerXml());
+    ServerNode node2 = startInTurn(dist, "node2", 2, TomcatDistribution.sampleTlsServerXml());
+    List<String> options = new ArrayList<>(List.of(protocol));
+    options.addAll(List.of("-cert", tls.clientCertificate().toString(), "-key", tls.clientKey().toString()));
+    OpenSslClient client = new OpenSslClient(options.toArray(String[]::new));
     Path session = run.resolve("session.pem");
 
     OpenSslClient.Result first = client.connect(https(node1), "/shop/public/tls", null, null, session);
@@ -87,29 +117,30 @@ class TomcatTlsFailoverTest {
     assertThat(afterKill.get("bound")).isEqualTo(second.get("bound"));
   }
 
-  @Test
-  void aTicketUnderThePreviousKeyResumesUntilItsKeyStopsDecrypting() throws Exception {
-    TomcatDistribution dist = cluster("tls-rotation");
+  @ParameterizedTest
+  @ValueSource(strings = {"jsse", "openssl"})
+  void aTicketUnderThePreviousKeyResumesUntilItsKeyStopsDecrypting(String stack) throws Exception {
+    TomcatDistribution dist = stack.equals("jsse") ? cluster("rotation-jsse") : openSslCluster("rotation-openssl");
+    // The key's name opens the ticket: 4 bytes with the JDK, 16 with OpenSSL.
+    int nameBytes = stack.equals("jsse") ? 4 : 16;
     // The sample server.xml with a fast rotation: a key encrypts for 2 s and decrypts 6 s longer.
     Path fast = run.resolve("server-tls-fast-rotation.xml");
     Files.writeString(fast, Files.readString(TomcatDistribution.sampleTlsServerXml())
         .replace("<Cluster className=\"dev.baton.tomcat.BatonCluster\"",
             "<Cluster className=\"dev.baton.tomcat.BatonCluster\" tlsKeyRotation=\"2000\" tlsTicketLifetime=\"6000\""));
-    ServerNode node1 = start(dist, "node1", 1, fast);
-    ServerNode node2 = start(dist, "node2", 2, fast);
-    node1.awaitStarted(120, TimeUnit.SECONDS);
-    node2.awaitStarted(120, TimeUnit.SECONDS);
+    ServerNode node1 = startInTurn(dist, "node1", 1, fast);
+    ServerNode node2 = startInTurn(dist, "node2", 2, fast);
     OpenSslClient client = new OpenSslClient("-tls1_2");
     Path old = run.resolve("old.pem");
     client.connect(https(node1), "/shop/public/stats", null, null, old);
-    String oldKey = OpenSslClient.ticketKeyName(old, 4);
-    assertThat(oldKey).as("the JDK names the key in the ticket's first 4 bytes").isNotNull();
+    String oldKey = OpenSslClient.ticketKeyName(old, nameBytes);
+    assertThat(oldKey).as("the ticket names its key").isNotNull();
 
     // Wait until node2 encrypts with another key: the old ticket's key is now the previous one.
     Path fresh = run.resolve("fresh.pem");
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
       client.connect(https(node2), "/shop/public/stats", null, null, fresh);
-      return !oldKey.equals(OpenSslClient.ticketKeyName(fresh, 4));
+      return !oldKey.equals(OpenSslClient.ticketKeyName(fresh, nameBytes));
     });
     assertThat(client.connect(https(node2), "/shop/public/stats", null, old, null).reused())
         .as("a ticket under the previous key still resumes").isTrue();
