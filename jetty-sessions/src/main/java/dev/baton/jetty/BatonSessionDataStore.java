@@ -17,6 +17,7 @@ import dev.baton.state.StateKind;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,7 +53,8 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(BatonSessionDataStore.class);
 
-  private final ClusterSettings settings;
+  /** The node's settings for a worker name (the default node name), known once Jetty initialised us. */
+  private final Function<String, ClusterSettings> settings;
   private final AttributeSerializer serializer;
   private final SessionRecordCodec codec = new SessionRecordCodec(CodecLimits.DEFAULT);
   private final Map<String, Map<String, byte[]>> unreadable = new ConcurrentHashMap<>();
@@ -73,7 +75,11 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
   static final List<String> JETTY_SESSION_CLASSES = List.of("org.eclipse.jetty.http.HttpURI$Immutable",
       "org.eclipse.jetty.util.MultiMap");
 
-  public BatonSessionDataStore(ClusterSettings settings, List<String> attributeAllowList) {
+  /**
+   * @param settings the cluster settings for this node, given Jetty's worker name
+   *     ({@code jetty.sessionIdManager.workerName}), the default node name
+   */
+  public BatonSessionDataStore(Function<String, ClusterSettings> settings, List<String> attributeAllowList) {
     this.settings = settings;
     List<String> allow = new java.util.ArrayList<>(JETTY_SESSION_CLASSES);
     allow.addAll(attributeAllowList);
@@ -90,7 +96,8 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
 
   @Override
   protected void doStart() throws Exception {
-    node = ClusterNodes.acquire(settings);
+    // The worker name is known only now: the SessionHandler had no SessionIdManager when the factory ran.
+    node = ClusterNodes.acquire(settings.apply(_context == null ? null : _context.getWorkerName()));
     super.doStart();
   }
 
@@ -292,6 +299,7 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
 
   @Override
   public String toString() {
-    return String.format("%s@%x[node=%s]", getClass().getSimpleName(), hashCode(), settings.nodeName());
+    return String.format("%s@%x[node=%s]", getClass().getSimpleName(), hashCode(),
+        node == null ? "-" : node.settings().nodeName());
   }
 }

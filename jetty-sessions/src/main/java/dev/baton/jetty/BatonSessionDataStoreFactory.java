@@ -39,13 +39,18 @@ public class BatonSessionDataStoreFactory extends AbstractSessionDataStoreFactor
     }
   }
 
+  /** The cluster settings of this node, whose name defaults to {@code workerName} (may be null). */
+  ClusterSettings clusterSettings(String workerName) {
+    Map<String, String> s = new LinkedHashMap<>(settings);
+    if (workerName != null) {
+      s.putIfAbsent("nodeName", workerName);
+    }
+    return ClusterSettings.from(s);
+  }
+
   @Override
   public SessionDataStore getSessionDataStore(SessionManager manager) throws Exception {
-    Map<String, String> s = new LinkedHashMap<>(settings);
-    if (manager.getSessionIdManager() != null && manager.getSessionIdManager().getWorkerName() != null) {
-      s.putIfAbsent("nodeName", manager.getSessionIdManager().getWorkerName());
-    }
-    BatonSessionDataStore store = new BatonSessionDataStore(ClusterSettings.from(s), allowList);
+    BatonSessionDataStore store = new BatonSessionDataStore(this::clusterSettings, allowList);
     store.setGracePeriodSec(getGracePeriodSec());
     store.setSavePeriodSec(getSavePeriodSec());
     return store;

@@ -1,6 +1,7 @@
 package dev.baton.it.jetty;
 
 import dev.baton.it.ServerNode;
+import dev.baton.it.tls.TlsFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,12 +22,19 @@ public final class JettyDistribution {
   private final Path runDir;
   private final int mcastPort;
   private final Path secret;
+  private TlsFiles tls;
 
   public JettyDistribution(Path runDir, Path secret, int mcastPort) throws IOException {
     this.home = Path.of(ServerNode.required("baton.jetty.home"));
     this.runDir = Files.createDirectories(runDir).toAbsolutePath();
     this.mcastPort = mcastPort;
     this.secret = secret;
+  }
+
+  /** The key store every node's TLS connector uses (etc/baton-tls.p12); add the https module to use it. */
+  public JettyDistribution tls(TlsFiles files) {
+    this.tls = files;
+    return this;
   }
 
   /** Makes a cluster secret with the module's own jar, as the module's ini tells a user to. */
@@ -82,6 +90,12 @@ public final class JettyDistribution {
     ini.forEach((k, v) -> nodeIni.append(k).append('=').append(v).append('\n'));
     Files.writeString(base.resolve("start.d/node.ini"), nodeIni.toString());
     Files.copy(secret, base.resolve("etc/baton.secret"), StandardCopyOption.REPLACE_EXISTING);
+    if (tls != null) {
+      Files.copy(tls.serverKeyStore(), base.resolve("etc/baton-tls.p12"), StandardCopyOption.REPLACE_EXISTING);
+      Files.writeString(base.resolve("start.d/node.ini"), "jetty.ssl.host=127.0.0.1\n"
+          + "jetty.sslContext.keyStorePath=etc/baton-tls.p12\n"
+          + "jetty.sslContext.keyStorePassword=" + TlsFiles.STORE_PASSWORD + "\n", java.nio.file.StandardOpenOption.APPEND);
+    }
     ServerNode.copyTree(Path.of(ServerNode.required("baton.shop")), base.resolve("webapps/shop"));
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-Djava.net.preferIPv4Stack=true",
         "-Dbaton.node=" + name));

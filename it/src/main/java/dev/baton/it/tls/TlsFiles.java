@@ -10,14 +10,17 @@ import java.util.List;
  * servers' self-signed certificate and key, shared by every node as README tells, and a client
  * certificate ({@code CN=alice}) signed by a test CA whose certificate the servers trust.
  */
-public record TlsFiles(Path serverCertificate, Path serverKey, Path clientCa, Path clientTrustStore, Path clientCertificate,
-    Path clientKey) {
+public record TlsFiles(Path serverCertificate, Path serverKey, Path serverKeyStore, Path clientCa, Path clientTrustStore,
+    Path clientCertificate, Path clientKey) {
+
+  /** Password of the key and trust stores. */
+  public static final String STORE_PASSWORD = "changeit";
 
   /** Makes the files in {@code dir} (created). */
   public static TlsFiles make(Path dir) throws IOException, InterruptedException {
     Files.createDirectories(dir);
-    TlsFiles f = new TlsFiles(dir.resolve("server.crt"), dir.resolve("server.key"), dir.resolve("client-ca.crt"),
-        dir.resolve("client-ca.p12"), dir.resolve("client.crt"), dir.resolve("client.key"));
+    TlsFiles f = new TlsFiles(dir.resolve("server.crt"), dir.resolve("server.key"), dir.resolve("server.p12"),
+        dir.resolve("client-ca.crt"), dir.resolve("client-ca.p12"), dir.resolve("client.crt"), dir.resolve("client.key"));
     Path caKey = dir.resolve("client-ca.key");
     Path csr = dir.resolve("client.csr");
     Path ext = Files.writeString(dir.resolve("client.ext"), "keyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n");
@@ -30,11 +33,14 @@ public record TlsFiles(Path serverCertificate, Path serverKey, Path clientCa, Pa
         "-keyout", f.clientKey().toString(), "-out", csr.toString());
     openssl("x509", "-req", "-in", csr.toString(), "-CA", f.clientCa().toString(), "-CAkey", caKey.toString(),
         "-CAcreateserial", "-days", "2", "-extfile", ext.toString(), "-out", f.clientCertificate().toString());
+    // Jetty takes its key from a PKCS12 key store.
+    openssl("pkcs12", "-export", "-in", f.serverCertificate().toString(), "-inkey", f.serverKey().toString(),
+        "-name", "jetty", "-out", f.serverKeyStore().toString(), "-passout", "pass:" + STORE_PASSWORD);
     // The servers' trust store (password changeit), made as README tells with the JDK's keytool.
     Files.deleteIfExists(f.clientTrustStore());
     run(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-importcert", "-noprompt", "-alias", "clients",
         "-file", f.clientCa().toString(), "-storetype", "PKCS12", "-keystore", f.clientTrustStore().toString(),
-        "-storepass", "changeit");
+        "-storepass", STORE_PASSWORD);
     return f;
   }
 
