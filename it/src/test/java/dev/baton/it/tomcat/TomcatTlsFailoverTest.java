@@ -6,14 +6,22 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.baton.it.ServerNode;
 import dev.baton.it.tls.OpenSslClient;
+import dev.baton.it.tls.TcpForwarder;
 import dev.baton.it.tls.TlsFiles;
 import dev.baton.tls.JdkTicketKeys;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -85,6 +93,52 @@ class TomcatTlsFailoverTest {
     aSessionMadeOnOneNodeResumesOnTheOtherAlsoAfterItsNodeIsKilled(dist, protocol.split(" "));
     assertThat(Files.readString(nodes.get(1).base().resolve("logs/console.log")))
         .contains("resume on every node, by ticket and by session id");
+  }
+
+  /**
+   * The JDK's own TLS client, through one address (a TCP forwarder standing for a load balancer):
+   * its session cache offers node1's session to node2 once node1 is killed, and node2 resumes it.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+  void aJavaClientResumesOnTheOtherNodeBehindOneAddress(String protocol) throws Exception {
+    TomcatDistribution dist = cluster("java-client-" + protocol);
+    ServerNode node1 = startInTurn(dist, "node1", 1, TomcatDistribution.sampleTlsServerXml());
+    ServerNode node2 = startInTurn(dist, "node2", 2, TomcatDistribution.sampleTlsServerXml());
+    SSLContext client = trusting(tls.serverCertificate());
+    try (TcpForwarder front = new TcpForwarder(https(node1))) {
+      SSLSession first = get(client, front.port(), protocol);
+      node1.kill();
+      front.target(https(node2));
+      SSLSession second = get(client, front.port(), protocol);
+      assertThat(second.getProtocol()).isEqualTo(protocol);
+      assertThat(second.getCreationTime()).as("the session resumed on node2 is node1's").isEqualTo(first.getCreationTime());
+    }
+  }
+
+  private static SSLContext trusting(Path certificate) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    try (var in = Files.newInputStream(certificate)) {
+      trust.setCertificateEntry("node", CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    return ctx;
+  }
+
+  /** One HTTPS request on a new connection; the client's session cache may resume a session. */
+  private static SSLSession get(SSLContext client, int port, String protocol) throws Exception {
+    try (SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket("localhost", port)) {
+      s.setEnabledProtocols(new String[] {protocol});
+      s.getOutputStream().write("GET /shop/public/stats HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(answer).contains("node=");
+      return s.getSession();
+    }
   }
 
   private void aSessionMadeOnOneNodeResumesOnTheOtherAlsoAfterItsNodeIsKilled(TomcatDistribution dist,
