@@ -92,9 +92,7 @@ public final class JettyDistribution {
     Files.copy(secret, base.resolve("etc/baton.secret"), StandardCopyOption.REPLACE_EXISTING);
     if (tls != null) {
       Files.copy(tls.serverKeyStore(), base.resolve("etc/baton-tls.p12"), StandardCopyOption.REPLACE_EXISTING);
-      Files.writeString(base.resolve("start.d/node.ini"), "jetty.ssl.host=127.0.0.1\n"
-          + "jetty.sslContext.keyStorePath=etc/baton-tls.p12\n"
-          + "jetty.sslContext.keyStorePassword=" + TlsFiles.STORE_PASSWORD + "\n", java.nio.file.StandardOpenOption.APPEND);
+      Files.copy(samples.resolve("start.d/tls.ini"), base.resolve("start.d/tls.ini"), StandardCopyOption.REPLACE_EXISTING);
     }
     ServerNode.copyTree(Path.of(ServerNode.required("baton.shop")), base.resolve("webapps/shop"));
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-Djava.net.preferIPv4Stack=true",

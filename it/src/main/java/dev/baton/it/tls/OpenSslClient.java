@@ -73,6 +73,31 @@ public final class OpenSslClient {
   }
 
   /**
+   * A TLS handshake with {@code 127.0.0.1:port} and nothing else (no request; the client closes at
+   * once), offering the session in {@code sessionIn} if not null; true if it was resumed.
+   */
+  public boolean handshake(int port, Path sessionIn) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
+        "-servername", "localhost"));
+    cmd.addAll(options);
+    if (sessionIn != null) {
+      cmd.addAll(List.of("-sess_in", sessionIn.toString()));
+    }
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IOException("openssl s_client did not finish: " + out);
+    }
+    Matcher m = SUMMARY.matcher(out);
+    if (!m.find()) {
+      throw new IOException("no TLS session in the output of " + String.join(" ", cmd) + ":\n" + out);
+    }
+    return m.group(1).equals("Reused");
+  }
+
+  /**
    * The first bytes of the session ticket saved in {@code session} (hex), which name the server key
    * that made it: 16 bytes with OpenSSL, 4 with the JDK. Null if the session has no ticket.
    */

@@ -16,15 +16,21 @@ public record TlsFiles(Path serverCertificate, Path serverKey, Path serverKeySto
   /** Password of the key and trust stores. */
   public static final String STORE_PASSWORD = "changeit";
 
-  /** Makes the files in {@code dir} (created). */
+  /** Makes the files in {@code dir} (created), the servers' key EC P-256. */
   public static TlsFiles make(Path dir) throws IOException, InterruptedException {
+    return make(dir, false);
+  }
+
+  /** Makes the files in {@code dir} (created), the servers' key RSA 2048 if {@code rsa}, else EC P-256. */
+  public static TlsFiles make(Path dir, boolean rsa) throws IOException, InterruptedException {
     Files.createDirectories(dir);
     TlsFiles f = new TlsFiles(dir.resolve("server.crt"), dir.resolve("server.key"), dir.resolve("server.p12"),
         dir.resolve("client-ca.crt"), dir.resolve("client-ca.p12"), dir.resolve("client.crt"), dir.resolve("client.key"));
     Path caKey = dir.resolve("client-ca.key");
     Path csr = dir.resolve("client.csr");
     Path ext = Files.writeString(dir.resolve("client.ext"), "keyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n");
-    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
+    openssl("req", "-x509", "-newkey", rsa ? "rsa:2048" : "ec", "-pkeyopt",
+        rsa ? "rsa_keygen_pubexp:65537" : "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
         "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
         "-keyout", f.serverKey().toString(), "-out", f.serverCertificate().toString());
     openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",

@@ -41,6 +41,8 @@ class JettyDistributionFailoverTest {
     nodes.add(node2);
     node1.awaitStarted(120, TimeUnit.SECONDS);
     node2.awaitStarted(120, TimeUnit.SECONDS);
+    // Regression: the store named the node host-pid, not the worker name the README promises.
+    assertThat(Files.readString(node1.base().resolve("logs/console.log"))).contains("Baton node node1 joined cluster");
 
     ShopClient walk = new ShopClient();
     ShopClient.Answer a = walk.login(node1.httpPort(), "bob", "bob-secret");
