@@ -46,8 +46,26 @@ public final class OpenSslClient {
    */
   public Result connect(int port, String path, String cookie, Path sessionIn, Path sessionOut)
       throws IOException, InterruptedException {
+    String request = "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+        + (cookie == null ? "" : "Cookie: " + cookie + "\r\n") + "\r\n";
+    return run(port, sessionIn, sessionOut, request);
+  }
+
+  /**
+   * A TLS handshake with {@code 127.0.0.1:port} and nothing else (no request; the client closes at
+   * once), offering the session in {@code sessionIn} if not null; true if it was resumed.
+   */
+  public boolean handshake(int port, Path sessionIn) throws IOException, InterruptedException {
+    return run(port, sessionIn, null, null).reused();
+  }
+
+  /** One s_client run; with a {@code request} it waits for the server to close (-ign_eof). */
+  private Result run(int port, Path sessionIn, Path sessionOut, String request) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
-        "-servername", "localhost", "-ign_eof"));
+        "-servername", "localhost"));
+    if (request != null) {
+      cmd.add("-ign_eof");
+    }
     cmd.addAll(options);
     if (sessionIn != null) {
       cmd.addAll(List.of("-sess_in", sessionIn.toString()));
@@ -56,9 +74,9 @@ public final class OpenSslClient {
       cmd.addAll(List.of("-sess_out", sessionOut.toString()));
     }
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    p.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-        + (cookie == null ? "" : "Cookie: " + cookie + "\r\n") + "\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
+    if (request != null) {
+      p.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+    }
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(30, TimeUnit.SECONDS)) {
@@ -70,31 +88,6 @@ public final class OpenSslClient {
       throw new IOException("no TLS session in the output of " + String.join(" ", cmd) + ":\n" + out);
     }
     return new Result(m.group(1).equals("Reused"), m.group(2), m.group(3), out);
-  }
-
-  /**
-   * A TLS handshake with {@code 127.0.0.1:port} and nothing else (no request; the client closes at
-   * once), offering the session in {@code sessionIn} if not null; true if it was resumed.
-   */
-  public boolean handshake(int port, Path sessionIn) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
-        "-servername", "localhost"));
-    cmd.addAll(options);
-    if (sessionIn != null) {
-      cmd.addAll(List.of("-sess_in", sessionIn.toString()));
-    }
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IOException("openssl s_client did not finish: " + out);
-    }
-    Matcher m = SUMMARY.matcher(out);
-    if (!m.find()) {
-      throw new IOException("no TLS session in the output of " + String.join(" ", cmd) + ":\n" + out);
-    }
-    return m.group(1).equals("Reused");
   }
 
   /**
