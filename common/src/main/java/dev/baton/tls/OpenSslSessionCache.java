@@ -11,11 +11,6 @@ public final class OpenSslSessionCache {
 
   private OpenSslSessionCache() {}
 
-  /** Whether the FFM session cache is present in this runtime (Java 22+). */
-  public static boolean isSupported() {
-    return false;
-  }
-
   /**
    * Registers the session callbacks of the {@code SSL_CTX} at {@code sslCtxAddress}.
    *

@@ -10,11 +10,6 @@ public final class OpenSslTicketKeys implements TicketKeyInstaller {
 
   private OpenSslTicketKeys() {}
 
-  /** Whether the FFM installer is present in this runtime (Java 22+). */
-  public static boolean isSupported() {
-    return false;
-  }
-
   /**
    * An installer for the {@code SSL_CTX} at {@code sslCtxAddress}.
    *

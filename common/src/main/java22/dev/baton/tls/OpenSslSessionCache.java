@@ -31,11 +31,6 @@ public final class OpenSslSessionCache {
     this.node = node;
   }
 
-  /** Whether the FFM session cache is present in this runtime (Java 22+). */
-  public static boolean isSupported() {
-    return true;
-  }
-
   /** Registers the new/get/remove session callbacks of the {@code SSL_CTX} at {@code sslCtxAddress}. */
   public static OpenSslSessionCache attach(long sslCtxAddress, ClusterNode node) {
     OpenSslSessionCache c = new OpenSslSessionCache(node);

@@ -39,11 +39,6 @@ public final class OpenSslTicketKeys implements TicketKeyInstaller {
     this.sslCtx = sslCtx;
   }
 
-  /** Whether the FFM installer is present in this runtime (Java 22+). */
-  public static boolean isSupported() {
-    return true;
-  }
-
   /**
    * An installer for the {@code SSL_CTX} at {@code sslCtxAddress}; registers the ticket callback.
    *
