@@ -21,6 +21,10 @@ etc/sessions/baton/session-store.xml
 [ini]
 # Baton and JGroups stay invisible to web applications.
 jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/baton/
+# Store a changed session when the response commits, before the client can see it. Jetty's default
+# stores it only when the last concurrent request on the session completes, after the responses went
+# out: a node killed in between loses writes its clients saw acknowledged.
+jetty.session.flushOnResponseCommit?=true
 
 [ini-template]
 ## Baton cluster settings. Every one has a default; see README "Configuration".

@@ -207,8 +207,11 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
     }
     // Kept past the timeout (two grace periods, at least a minute) so the scavenger finds it.
     long idle = maxInactiveMs <= 0 ? 0 : maxInactiveMs + Math.max(60_000L, 2000L * getGracePeriodSec());
-    node.put(key(id), codec.encode(r), idle);
+    ClusterNode.Write write = node.startDelta(key(id), null, codec.encode(r), null, idle, node.settings().writeMode());
     bases.put(id, r);
+    if (!AckBeforeResponse.defer(write)) {
+      write.awaitReplicated();
+    }
   }
 
   @Override

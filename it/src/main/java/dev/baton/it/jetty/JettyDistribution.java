@@ -88,7 +88,9 @@ public final class JettyDistribution {
         .append("jetty.http.port=").append(httpPort).append('\n')
         .append("baton.mcastPort=").append(mcastPort).append('\n');
     ini.forEach((k, v) -> nodeIni.append(k).append('=').append(v).append('\n'));
-    Files.writeString(base.resolve("start.d/node.ini"), nodeIni.toString());
+    // Jetty reads start.d/*.ini in name order and the last value of a property wins: this file must
+    // come after session-store-baton.ini so a test's ini override (say baton.writeMode) takes effect.
+    Files.writeString(base.resolve("start.d/z-this-node.ini"), nodeIni.toString());
     Files.copy(secret, base.resolve("etc/baton.secret"), StandardCopyOption.REPLACE_EXISTING);
     if (tls != null) {
       Files.copy(tls.serverKeyStore(), base.resolve("etc/baton-tls.p12"), StandardCopyOption.REPLACE_EXISTING);
