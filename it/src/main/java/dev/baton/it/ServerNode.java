@@ -98,6 +98,23 @@ public final class ServerNode implements AutoCloseable {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
+  /** Freezes the node (SIGSTOP): alive to the OS, silent to the cluster, until {@link #resume()}. */
+  public void pause() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** Lets a paused node run on (SIGCONT). */
+  public void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+    if (p.waitFor() != 0) {
+      throw new IOException("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
   /** Stops the node (SIGTERM, then SIGKILL if it lingers). */
   @Override
   public void close() throws InterruptedException {
