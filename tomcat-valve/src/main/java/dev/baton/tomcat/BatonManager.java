@@ -300,8 +300,9 @@ public class BatonManager extends ManagerBase {
     }
     s.dirty.clear();
     s.accessed.clear();
-    s.base = record;
     s.baseEntry = entry;
+    s.baseLastNode = record.lastNode();
+    s.boundTls = record.tls();
     return s;
   }
 
@@ -331,28 +332,44 @@ public class BatonManager extends ManagerBase {
     // flush that carried their changes.
     if (write != null) {
       write.awaitReplicated();
+      synchronized (s) {
+        if (s.lastWrite == write) {
+          s.lastWrite = null; // acknowledged: later requests need not wait for it, nor keep its replies
+        }
+      }
     }
   }
 
   /** Replicates what changed since the last flush; null if only the access time moved. Holds the session lock. */
   private ClusterNode.Write flush(BatonSession s, Request request) {
     byte[] key = keyOf(s);
-    SessionRecord before = s.base;
+    StateEntry baseEntry = s.baseEntry;
+    SessionRecord before = baseEntry == null ? null : decodeOwn(baseEntry);
     SessionRecord after = toRecord(s, before, request);
-    if (before != null && s.baseEntry != null && after.sameExceptAccess(before)) {
+    if (before != null && after.sameExceptAccess(before)) {
       node.touch(key);
       return null;
     }
     byte[] value = codec.encode(after);
-    ClusterNode.Write write = before != null && s.baseEntry != null
-        ? node.startDelta(key, s.baseEntry, value, SessionDelta.between(before, after).encode(),
+    ClusterNode.Write write = before != null
+        ? node.startDelta(key, baseEntry, value, SessionDelta.between(before, after).encode(),
             after.maxIdleMillis(), node.settings().writeMode())
         : node.startDelta(key, null, value, null, after.maxIdleMillis(), node.settings().writeMode());
-    s.base = after;
     s.baseEntry = write.entry();
+    s.baseLastNode = after.lastNode();
+    s.boundTls = after.tls();
     s.dirty.clear();
     s.accessed.clear();
     return write;
+  }
+
+  /** The record of an entry this node wrote or loaded; null (so a full write follows) if unreadable. */
+  private SessionRecord decodeOwn(StateEntry entry) {
+    try {
+      return codec.decode(entry.value());
+    } catch (MalformedMessageException e) {
+      return null;
+    }
   }
 
   private SessionRecord toRecord(BatonSession s, SessionRecord before, Request request) {
@@ -421,7 +438,7 @@ public class BatonManager extends ManagerBase {
 
   /** The TLS identity bound to {@code s} when it was last replicated, or null. */
   TlsIdentity boundTls(BatonSession s) {
-    return s.base == null ? null : s.base.tls();
+    return s.boundTls;
   }
 
   /** A login rotated the session id: the record moves to the new key, the old key is deleted. */
@@ -433,7 +450,6 @@ public class BatonManager extends ManagerBase {
     if (oldId != null && !StateKey.stripRoute(oldId).equals(StateKey.stripRoute(newId))
         && session instanceof BatonSession s) {
       node.remove(keyOf(oldId));
-      s.base = null;
       s.baseEntry = null;
     }
   }
@@ -462,13 +478,13 @@ public class BatonManager extends ManagerBase {
 
   /** Time-out listeners fire on the node that served the session last, or on the first member if it is gone. */
   boolean firesExpiryOf(BatonSession s) {
-    SessionRecord base = s.base;
+    String last = s.baseLastNode;
     String me = node.settings().nodeName();
-    if (base == null || base.lastNode() == null || base.lastNode().equals(me)) {
+    if (last == null || last.equals(me)) {
       return true;
     }
     List<String> members = node.memberNames();
-    return !members.contains(base.lastNode()) && !members.isEmpty() && members.get(0).equals(me);
+    return !members.contains(last) && !members.isEmpty() && members.get(0).equals(me);
   }
 
   private void warn(String message) {

@@ -1,8 +1,8 @@
 package dev.baton.tomcat;
 
-import dev.baton.state.SessionRecord;
 import dev.baton.state.SessionValues;
 import dev.baton.state.StateEntry;
+import dev.baton.state.TlsIdentity;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,9 +16,15 @@ import org.apache.catalina.session.StandardSession;
 public class BatonSession extends StandardSession {
 
   private static final long serialVersionUID = 1L;
-  /** The record and entry this node last wrote or loaded; null for a session not yet replicated. */
-  transient volatile SessionRecord base;
+  /**
+   * The entry this node last wrote or loaded, whose value is the session's record; null for a
+   * session not yet replicated. The record itself is decoded again when a flush needs it rather than
+   * kept: its attribute bytes would be a second copy of what the cache holds.
+   */
   transient volatile StateEntry baseEntry;
+  /** Of that record, what is read between flushes: the node that wrote it, the bound TLS identity. */
+  transient volatile String baseLastNode;
+  transient volatile TlsIdentity boundTls;
   /** Attributes set or removed since the last replication. */
   final transient Set<String> dirty = ConcurrentHashMap.newKeySet();
   /** Mutable attributes read since the last replication. */

@@ -31,6 +31,25 @@ public final class TomcatComparison {
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     String only = args.length > 1 ? args[1] : "";
+    Map<String, String> rows = new LinkedHashMap<>();
+    forEachVariant(only, "compare", (v, n1, n2) -> {
+      rows.put(v.name(), LoadProbe.row(v.name(), n1, n2, seconds, FAILOVER_SESSIONS));
+      System.err.println(rows.get(v.name()));
+    });
+    System.out.println("| manager | req/s | p50 | p99 | after kill -9 of node1, 1,000 new sessions |");
+    System.out.println("|---|---|---|---|---|");
+    rows.values().forEach(System.out::println);
+  }
+
+  interface Measurement {
+    void run(Variant v, ServerNode node1, ServerNode node2) throws Exception;
+  }
+
+  /**
+   * Starts two nodes of the real distribution for each manager whose name contains {@code only}
+   * (the sample server.xml with that manager's cluster element) and runs {@code m} on them.
+   */
+  static void forEachVariant(String only, String runName, Measurement m) throws Exception {
     String sample = Files.readString(TomcatDistribution.sampleServerXml());
     String batonElement = sample.substring(sample.indexOf(BATON_CLUSTER), sample.indexOf("/>", sample.indexOf(BATON_CLUSTER)) + 2);
     List<Variant> variants = List.of(
@@ -40,13 +59,12 @@ public final class TomcatComparison {
         new Variant("BackupManager", tribes("BackupManager", 6)),
         new Variant("Baton async", batonElement.replace("writeMode=\"sync\"", "writeMode=\"async\"")),
         new Variant("Baton sync", batonElement));
-    Map<String, String> rows = new LinkedHashMap<>();
     int port = 21000 + (int) (ProcessHandle.current().pid() % 500) * 20; // below the ephemeral range
     for (Variant v : variants) {
       if (!v.name().contains(only)) {
         continue;
       }
-      Path run = Path.of("target", "compare-" + ProcessHandle.current().pid(), v.name().replaceAll("[^A-Za-z]+", "-"));
+      Path run = Path.of("target", runName + "-" + ProcessHandle.current().pid(), v.name().replaceAll("[^A-Za-z]+", "-"));
       TomcatDistribution dist = new TomcatDistribution(run, 41000 + port % 5000);
       Path serverXml = run.resolve("server.xml");
       // Without the SSO valve, which needs the Baton cluster and is not part of this comparison.
@@ -55,14 +73,10 @@ public final class TomcatComparison {
       try (ServerNode n1 = dist.start("node1", port + 1, serverXml); ServerNode n2 = dist.start("node2", port + 2, serverXml)) {
         n1.awaitStarted(120, TimeUnit.SECONDS);
         n2.awaitStarted(120, TimeUnit.SECONDS);
-        rows.put(v.name(), LoadProbe.row(v.name(), n1, n2, seconds, FAILOVER_SESSIONS));
-        System.err.println(rows.get(v.name()));
+        m.run(v, n1, n2);
       }
       port += 3;
     }
-    System.out.println("| manager | req/s | p50 | p99 | after kill -9 of node1, 1,000 new sessions |");
-    System.out.println("|---|---|---|---|---|");
-    rows.values().forEach(System.out::println);
   }
 
   /** A SimpleTcpCluster as Tomcat's documentation shows it, bound to loopback. */
