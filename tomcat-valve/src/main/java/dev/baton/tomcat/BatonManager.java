@@ -320,23 +320,20 @@ public class BatonManager extends ManagerBase {
     ClusterNode.Write write;
     synchronized (s) {
       if (s.flushedUpTo >= ticket) {
-        write = s.lastWrite; // a flush that began after this request finished covered it
+        write = s.lastWrite.get(); // a flush that began after this request finished covered it
       } else {
         long upTo = s.finished.get();
         write = flush(s, request);
         s.flushedUpTo = upTo;
-        s.lastWrite = write;
+        s.lastWrite.set(write);
       }
     }
     // Outside the session's lock: concurrent requests of one session each wait for the acks of the
     // flush that carried their changes.
     if (write != null) {
       write.awaitReplicated();
-      synchronized (s) {
-        if (s.lastWrite == write) {
-          s.lastWrite = null; // acknowledged: later requests need not wait for it, nor keep its replies
-        }
-      }
+      // Acknowledged: later requests need not wait for it, and the session need not keep its replies.
+      s.lastWrite.compareAndSet(write, null);
     }
   }
 

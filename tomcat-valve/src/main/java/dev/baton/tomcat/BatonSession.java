@@ -38,8 +38,12 @@ public class BatonSession extends StandardSession {
   final transient java.util.concurrent.atomic.AtomicLong finished = new java.util.concurrent.atomic.AtomicLong();
   /** The last request number whose changes a flush has taken in; guarded by the session lock. */
   transient long flushedUpTo;
-  /** The write of the last flush; guarded by the session lock. */
-  transient dev.baton.cluster.ClusterNode.Write lastWrite;
+  /**
+   * The write of the last flush, set under the session lock; cleared without it once acknowledged,
+   * so that the session does not keep the replies.
+   */
+  final transient java.util.concurrent.atomic.AtomicReference<dev.baton.cluster.ClusterNode.Write> lastWrite =
+      new java.util.concurrent.atomic.AtomicReference<>();
   /** Set while {@link #isValid()} finds the session idle past its limit. */
   private transient volatile boolean timingOut;
   private transient volatile boolean deletedElsewhere;
