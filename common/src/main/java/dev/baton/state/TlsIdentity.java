@@ -11,10 +11,12 @@ package dev.baton.state;
 public record TlsIdentity(String protocol, String cipherSuite, String peerPrincipal) {
 
   /**
-   * The request attribute under which the adapters show an application the identity bound to its
-   * session, as {@link #describe()} text (a String, so any class loader can read it).
+   * The read-only session attribute under which both adapters show an application the identity
+   * bound to its session (from the request after the one that bound it, on every node), as
+   * {@link #describe()} text: a String, so any class loader can read it. It is never replicated as
+   * an attribute; the record carries the identity.
    */
-  public static final String REQUEST_ATTRIBUTE = "dev.baton.tls.identity";
+  public static final String SESSION_ATTRIBUTE = "dev.baton.tls.identity";
 
   /** {@code protocol=… cipher=… peer=…}, for applications and logs (it holds no secret). */
   public String describe() {

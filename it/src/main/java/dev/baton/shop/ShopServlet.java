@@ -105,7 +105,7 @@ public class ShopServlet extends HttpServlet {
         String peer = certs instanceof java.security.cert.X509Certificate[] c && c.length > 0
             ? c[0].getSubjectX500Principal().getName() : null;
         resp.getWriter().println("node=" + node() + " cipher=" + req.getAttribute("jakarta.servlet.request.cipher_suite")
-            + " peer=" + peer + " session=" + s.getId() + " bound=[" + req.getAttribute("dev.baton.tls.identity") + "]");
+            + " peer=" + peer + " session=" + s.getId() + " bound=[" + s.getAttribute("dev.baton.tls.identity") + "]");
       }
       default -> resp.getWriter().println("node=" + node() + " created=" + SessionCounter.CREATED.get()
           + " destroyed=" + SessionCounter.DESTROYED.get());

@@ -14,6 +14,7 @@ import dev.baton.state.StateEntry;
 import dev.baton.state.StateKey;
 import dev.baton.state.SessionValues;
 import dev.baton.state.StateKind;
+import dev.baton.state.TlsIdentity;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -159,6 +160,9 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
     if (r.auth() != null) {
       attrs.put(JettyLogins.ATTRIBUTE, JettyLogins.fromAuthInfo(r.auth()));
     }
+    if (r.tls() != null) {
+      attrs.put(TlsIdentity.SESSION_ATTRIBUTE, r.tls().describe());
+    }
     d.putAllAttributes(attrs);
     if (attrs.values().stream().anyMatch(v -> !SessionValues.isImmutable(v))) {
       // A mutable attribute may be changed in place without setAttribute: have Jetty save the
@@ -188,6 +192,9 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
         r.auth(JettyLogins.toAuthInfo(data.getAttribute(name)));
         continue;
       }
+      if (TlsIdentity.SESSION_ATTRIBUTE.equals(name)) {
+        continue; // shown to the application; the record's own field carries it
+      }
       try {
         r.attribute(name, serializer.serialize(name, data.getAttribute(name)));
       } catch (AttributeException ex) {
@@ -200,6 +207,12 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
       }
     });
     SessionRecord base = bases.get(id);
+    // Bound once: the first TLS connection the session was used on.
+    TlsIdentity tls = base != null && base.tls() != null ? base.tls() : TlsIdentityCapture.current();
+    r.tls(tls);
+    if (tls != null && data.getAttribute(TlsIdentity.SESSION_ATTRIBUTE) == null) {
+      data.putAllAttributes(Map.of(TlsIdentity.SESSION_ATTRIBUTE, tls.describe()));
+    }
     if (base != null && r.sameExceptAccess(base) && node.touch(key(id))) {
       // Jetty saves again when the request releases the session; a copy of what this node already
       // wrote must not become a new version that could overwrite a later write on another node.

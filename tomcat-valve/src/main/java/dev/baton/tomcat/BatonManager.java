@@ -433,11 +433,6 @@ public class BatonManager extends ManagerBase {
     return new TlsIdentity(protocol == null ? null : protocol.toString(), cipher == null ? null : cipher.toString(), peer);
   }
 
-  /** The TLS identity bound to {@code s} when it was last replicated, or null. */
-  TlsIdentity boundTls(BatonSession s) {
-    return s.boundTls;
-  }
-
   /** A login rotated the session id: the record moves to the new key, the old key is deleted. */
   @Override
   protected void changeSessionId(Session session, String newId, boolean notifySessionListeners,

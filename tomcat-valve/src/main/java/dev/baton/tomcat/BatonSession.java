@@ -72,6 +72,11 @@ public class BatonSession extends StandardSession {
 
   @Override
   public Object getAttribute(String name) {
+    if (TlsIdentity.SESSION_ATTRIBUTE.equals(name)) {
+      super.getAttribute(name); // an invalidated session throws, as for any attribute
+      TlsIdentity bound = boundTls;
+      return bound == null ? null : bound.describe();
+    }
     Object value = super.getAttribute(name);
     if (value != null && batonManager().dirtyPolicy() == DirtyPolicy.ACCESSED && !SessionValues.isImmutable(value)) {
       accessed.add(name);

@@ -1,7 +1,6 @@
 package dev.baton.tomcat;
 
 import dev.baton.state.StateKey;
-import dev.baton.state.TlsIdentity;
 import jakarta.servlet.ServletException;
 import java.io.IOException;
 import org.apache.catalina.Manager;
@@ -21,8 +20,7 @@ import org.apache.catalina.valves.ValveBase;
  *       (in sync mode this waits for the owners' acknowledgements), and the TLS identity of the
  *       connection (protocol, cipher suite, client certificate subject) is bound to the session if
  *       it has none yet.</li>
- *   <li>On a TLS request, the identity bound to the session, on this node or another, is shown to
- *       the application as the request attribute {@value TlsIdentity#REQUEST_ATTRIBUTE}.</li>
+ *       The application reads it as the session attribute {@code dev.baton.tls.identity}.</li>
  * </ul>
  */
 public class BatonValve extends ValveBase {
@@ -39,25 +37,12 @@ public class BatonValve extends ValveBase {
       return;
     }
     moveRoute(request, manager);
-    if (request.isSecure()) {
-      showBoundTls(request, manager);
-    }
     try {
       getNext().invoke(request, response);
     } finally {
       Session s = request.getSessionInternal(false);
       if (s instanceof BatonSession bs) {
         manager.requestCompleted(bs, request);
-      }
-    }
-  }
-
-  /** Shows the application the TLS identity the session was bound to, on whichever node bound it. */
-  private static void showBoundTls(Request request, BatonManager manager) {
-    if (request.getRequestedSessionId() != null && request.getSessionInternal(false) instanceof BatonSession bs) {
-      TlsIdentity bound = manager.boundTls(bs);
-      if (bound != null) {
-        request.setAttribute(TlsIdentity.REQUEST_ATTRIBUTE, bound.describe());
       }
     }
   }

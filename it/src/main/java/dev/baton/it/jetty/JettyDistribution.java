@@ -94,6 +94,7 @@ public final class JettyDistribution {
     Files.copy(secret, base.resolve("etc/baton.secret"), StandardCopyOption.REPLACE_EXISTING);
     if (tls != null) {
       Files.copy(tls.serverKeyStore(), base.resolve("etc/baton-tls.p12"), StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(tls.clientTrustStore(), base.resolve("etc/baton-tls-clients.p12"), StandardCopyOption.REPLACE_EXISTING);
       Files.copy(samples.resolve("start.d/tls.ini"), base.resolve("start.d/tls.ini"), StandardCopyOption.REPLACE_EXISTING);
     }
     ServerNode.copyTree(Path.of(ServerNode.required("baton.shop")), base.resolve("webapps/shop"));

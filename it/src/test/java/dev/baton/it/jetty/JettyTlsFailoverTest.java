@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * TLS sessions across two real Jetty nodes (jetty-home with the {@code https} and {@code baton-tls}
- * modules, JSSE with the --add-opens README names), checked with the real {@code openssl s_client}.
+ * modules, {@code conf-samples/jetty/start.d/tls.ini}, JSSE with the --add-opens README names),
+ * checked with the real {@code openssl s_client} and a client certificate: the session resumes on
+ * node2, also after node1 is killed, and node2's application sees the TLS identity node1 bound to
+ * the HTTP session.
  */
 class JettyTlsFailoverTest {
 
@@ -40,18 +43,26 @@ class JettyTlsFailoverTest {
     ServerNode node2 = startInTurn(dist, "node2", port + 2, port + 6);
     assertThat(Files.readString(node2.base().resolve("logs/console.log"))).contains("resume on every node by ticket (JSSE)");
 
-    OpenSslClient client = new OpenSslClient("-tls1_2");
+    OpenSslClient client = new OpenSslClient("-tls1_2", "-cert", tls.clientCertificate().toString(),
+        "-key", tls.clientKey().toString());
     Path session = run.resolve("session.pem");
-    OpenSslClient.Result first = client.connect(port + 5, "/shop/public/stats", null, null, session);
+    OpenSslClient.Result first = client.connect(port + 5, "/shop/public/tls", null, null, session);
     assertThat(first.reused()).isFalse();
     assertThat(first.get("node")).isEqualTo("node1");
-    OpenSslClient.Result second = client.connect(port + 6, "/shop/public/stats", null, session, null);
+    assertThat(first.get("peer")).isEqualTo("CN=alice");
+    String cookie = "JSESSIONID=" + first.get("session");
+    OpenSslClient.Result second = client.connect(port + 6, "/shop/public/tls", cookie, session, null);
     assertThat(second.reused()).as(second.output()).isTrue();
     assertThat(second.get("node")).isEqualTo("node2");
     assertThat(second.cipher()).isEqualTo(first.cipher());
+    assertThat(second.get("peer")).as("the client certificate travels in the ticket").isEqualTo("CN=alice");
+    assertThat(second.get("bound")).as("the identity node1 bound to the HTTP session")
+        .isEqualTo("[protocol=TLSv1.2 cipher=" + first.get("cipher") + " peer=CN=alice]");
 
     node1.kill();
-    assertThat(client.connect(port + 6, "/shop/public/stats", null, session, null).reused()).isTrue();
+    OpenSslClient.Result afterKill = client.connect(port + 6, "/shop/public/tls", cookie, session, null);
+    assertThat(afterKill.reused()).isTrue();
+    assertThat(afterKill.get("bound")).isEqualTo(second.get("bound"));
   }
 
   /** One after the other, so node2 joins node1's cluster (and its ticket keys) at once. */
