@@ -3,6 +3,7 @@ package dev.baton.jetty;
 import dev.baton.cluster.ClusterNode;
 import dev.baton.cluster.ClusterNodes;
 import dev.baton.cluster.ClusterSettings;
+import dev.baton.cluster.WriteMode;
 import dev.baton.codec.AllowListFilter;
 import dev.baton.codec.AttributeException;
 import dev.baton.codec.AttributeSerializer;
@@ -18,11 +19,11 @@ import dev.baton.state.TlsIdentity;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.function.Function;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.eclipse.jetty.session.AbstractSessionDataStore;
 import org.eclipse.jetty.session.SessionContext;
 import org.eclipse.jetty.session.SessionData;
@@ -220,9 +221,10 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
     }
     // Kept past the timeout (two grace periods, at least a minute) so the scavenger finds it.
     long idle = maxInactiveMs <= 0 ? 0 : maxInactiveMs + Math.max(60_000L, 2000L * getGracePeriodSec());
-    ClusterNode.Write write = node.startDelta(key(id), null, codec.encode(r), null, idle, node.settings().writeMode());
+    WriteMode mode = node.settings().writeMode();
+    ClusterNode.Write write = node.startDelta(key(id), null, codec.encode(r), null, idle, mode);
     bases.put(id, r);
-    if (!AckBeforeResponse.defer(write)) {
+    if (mode == WriteMode.SYNC && !AckBeforeResponse.defer(write)) {
       write.awaitReplicated();
     }
   }
