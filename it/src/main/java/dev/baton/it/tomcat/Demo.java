@@ -3,6 +3,9 @@ package dev.baton.it.tomcat;
 import dev.baton.it.ServerNode;
 import dev.baton.it.ShopClient;
 import dev.baton.it.jetty.JettyDistribution;
+import dev.baton.it.tls.OpenSslClient;
+import dev.baton.it.tls.TlsFiles;
+import dev.baton.tls.JdkTicketKeys;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -15,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * README's first command: three real Tomcat 11 nodes and one real Jetty 12 node on loopback with the
  * sample shop, a customer who logs in, fills a cart, enters a billing address and starts a payment,
  * then {@code kill -9} of the node that served it, and the customer carrying on on the others,
- * Jetty included. Ends with the counts lost and stops every process it started.
+ * Jetty included, her TLS session resumed on another node. Ends with the counts lost and stops
+ * every process it started.
  */
 public final class Demo {
 
@@ -24,10 +28,12 @@ public final class Demo {
   private Demo() {}
 
   public static void main(String[] args) throws Exception {
-    int[] ports = freePorts(4);
+    int[] ports = freePorts(7);
     Path run = Path.of("target", "demo-" + ProcessHandle.current().pid());
     int mcastPort = 45000 + (int) (ProcessHandle.current().pid() % 1000);
-    TomcatDistribution dist = new TomcatDistribution(run.resolve("tomcat"), mcastPort);
+    TlsFiles tls = TlsFiles.make(run.resolve("tls"));
+    TomcatDistribution dist = new TomcatDistribution(run.resolve("tomcat"), mcastPort).tls(tls)
+        .jvmOption(JdkTicketKeys.ADD_OPENS);
     JettyDistribution jetties = new JettyDistribution(run.resolve("jetty"), dist.secret(), mcastPort);
     List<ServerNode> nodes = new ArrayList<>();
     List<ServerNode> jettyNodes = new ArrayList<>();
@@ -38,12 +44,12 @@ public final class Demo {
     try {
       say("");
       say("Baton demo: three Tomcat %s nodes and one Jetty 12 node on loopback, one shop, one customer.", version(dist));
-      say("Tomcat nodes: the drop-in jar in lib/, conf-samples/tomcat/server.xml; the Jetty node: the");
-      say("session-store-baton module in its jetty-base. Same cluster, same shop <distributable/>.");
+      say("Tomcat nodes: the drop-in jar in lib/, conf-samples/tomcat/server-tls.xml (HTTP and HTTPS); the");
+      say("Jetty node: the session-store-baton module in its jetty-base. Same cluster, same shop <distributable/>.");
       say("");
       long t0 = System.nanoTime();
       for (int i = 0; i < 3; i++) {
-        nodes.add(dist.start("node" + (i + 1), ports[i], TomcatDistribution.sampleServerXml()));
+        nodes.add(dist.start("node" + (i + 1), ports[i], ports[4 + i], TomcatDistribution.sampleTlsServerXml()));
       }
       ServerNode jetty = jetties.start("jetty1", ports[3], "session-cache-null");
       jettyNodes.add(jetty);
@@ -89,11 +95,21 @@ public final class Demo {
       }
       say("");
       say("");
+      // Her browser's TLS connection to node2: a full handshake; the client keeps the TLS session.
+      OpenSslClient browser = new OpenSslClient("-tls1_3");
+      Path tlsSession = run.resolve("alice-tls-session.pem");
+      OpenSslClient.Result full = browser.connect(ports[5], "/shop/public/stats", null, null, tlsSession);
+      say("  [node2] HTTPS: %-34s %s, %s, the server sent its certificate", "a new TLS session", full.reused() ? "Reused" : "New",
+          full.protocol());
+      say("");
       say("  kill -9 %d   (node2, the node serving alice and the others; no warning, no settle time)", node2.pid());
       long killed = System.nanoTime();
       node2.kill();
       say("");
 
+      OpenSslClient.Result resumed = browser.connect(ports[6], "/shop/public/stats", null, tlsSession, null);
+      say("  [node3] HTTPS: %-34s %s, %s, %s", "her TLS session, offered to node3", resumed.reused() ? "Reused" : "New",
+          resumed.protocol(), resumed.reused() ? "abbreviated handshake (node3 has the cluster's ticket keys)" : "full handshake");
       step(alice.get(node3.httpPort(), "/shop/api/state"), "carry on: look at the cart", alice);
       step(alice.post(node3.httpPort(), "/shop/api/pay", Map.of("capture", "yes")), "confirm the payment", alice);
       step(alice.get(node1.httpPort(), "/shop/api/state"), "and once more, on node1", alice);
