@@ -257,10 +257,6 @@ public final class ClusterNode implements AutoCloseable {
     changeListeners.add(listener);
   }
 
-  public void removeChangeListener(Consumer<StateEntry> listener) {
-    changeListeners.remove(listener);
-  }
-
   private void changed(StateTable table, byte[] key) {
     if (!changeListeners.isEmpty()) {
       StateEntry e = table.getAnyEntry(key);

@@ -41,8 +41,8 @@ final class Handshake {
     for (int round = 0; round < MAX_ROUNDS; round++) {
       step(c, empty, toServer, toClient, sink);
       step(s, empty, toClient, toServer, sink);
+      // Done only once nothing is in flight: TLS 1.3 sends the ticket after the handshake.
       if (done(c) && done(s) && toServer.position() == 0 && toClient.position() == 0) {
-        // TLS 1.3 sends the ticket after the handshake: let the client read it.
         return s.getSession();
       }
     }

@@ -8,7 +8,6 @@ import dev.baton.state.StateKey;
 import dev.baton.state.StateKind;
 import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +15,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * Keeps the cluster's TLS ticket-key ring in the state cache (kind {@link StateKind#TLS_TICKET_KEYS})
@@ -44,7 +42,6 @@ public final class TicketKeyRotation implements AutoCloseable {
   private final SecureRandom random = new SecureRandom();
   private final List<TicketKeyInstaller> installers = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService timer;
-  private final Consumer<StateEntry> ringListener;
   private volatile TicketKeyRing ring = TicketKeyRing.EMPTY;
 
   private TicketKeyRotation(ClusterNode node) {
@@ -56,15 +53,10 @@ public final class TicketKeyRotation implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    ringListener = e -> {
-      if (Arrays.equals(e.key(), ringKey)) {
-        timer.execute(this::check);
-      }
-    };
-    node.addChangeListener(ringListener);
     check();
-    // A tenth of the period, so the next key is written long before it is needed; at least once a
-    // minute, so a reloaded TLS context gets the ring soon.
+    // A tenth of the period: the next key is written a whole period ahead, so every node reads it
+    // long before it is needed (no change listener, which would cost every replicated write a
+    // lookup); at least once a minute, so a reloaded TLS context gets the ring soon.
     long every = Math.max(200, Math.min(rotationMillis / 10, 60_000));
     timer.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);
   }
@@ -146,7 +138,6 @@ public final class TicketKeyRotation implements AutoCloseable {
       }
       BY_NODE.remove(node);
     }
-    node.removeChangeListener(ringListener);
     timer.shutdownNow();
   }
 }

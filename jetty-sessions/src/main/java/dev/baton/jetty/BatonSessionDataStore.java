@@ -3,6 +3,7 @@ package dev.baton.jetty;
 import dev.baton.cluster.ClusterNode;
 import dev.baton.cluster.ClusterNodes;
 import dev.baton.cluster.ClusterSettings;
+import dev.baton.cluster.SessionWriter;
 import dev.baton.cluster.WriteMode;
 import dev.baton.codec.AllowListFilter;
 import dev.baton.codec.AttributeException;
@@ -60,16 +61,21 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
   private final AttributeSerializer serializer;
   private final SessionRecordCodec codec = new SessionRecordCodec(CodecLimits.DEFAULT);
   private final Map<String, Map<String, byte[]>> unreadable = new ConcurrentHashMap<>();
-  /** What this node last loaded or wrote per session, to tell a real change from a re-save. */
-  private final Map<String, SessionRecord> bases = java.util.Collections.synchronizedMap(
+  /**
+   * The entry this node last loaded or wrote per session: the base of its next write (a real change
+   * or a re-save, see {@link SessionWriter}). Entries, not decoded records: those would copy the
+   * attribute bytes the cache holds.
+   */
+  private final Map<String, StateEntry> bases = java.util.Collections.synchronizedMap(
       new java.util.LinkedHashMap<>(256, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, SessionRecord> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, StateEntry> eldest) {
           return size() > 100_000;
         }
       });
   private final AtomicLong lastWarning = new AtomicLong();
   private ClusterNode node;
+  private SessionWriter writer;
   private String host;
   private String contextPath;
 
@@ -100,6 +106,7 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
   protected void doStart() throws Exception {
     // The worker name is known only now: the SessionHandler had no SessionIdManager when the factory ran.
     node = ClusterNodes.acquire(settings.apply(_context == null ? null : _context.getWorkerName()));
+    writer = new SessionWriter(node, codec);
     super.doStart();
   }
 
@@ -145,7 +152,7 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
     d.setLastNode(r.lastNode());
     d.setLastSaved(r.lastSavedMillis());
     d.calcAndSetExpiry(accessed);
-    bases.put(id, r);
+    bases.put(id, e);
     ClassLoader loader = new ServerFallbackClassLoader(Thread.currentThread().getContextClassLoader(),
         BatonSessionDataStore.class.getClassLoader());
     Map<String, Object> attrs = new HashMap<>();
@@ -207,24 +214,24 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
         r.attribute(name, bytes);
       }
     });
-    SessionRecord base = bases.get(id);
+    StateEntry baseEntry = bases.get(id);
+    SessionRecord base = writer.recordOf(baseEntry);
     // Bound once: the first TLS connection the session was used on.
     TlsIdentity tls = base != null && base.tls() != null ? base.tls() : TlsIdentityCapture.current();
     r.tls(tls);
     if (tls != null && data.getAttribute(TlsIdentity.SESSION_ATTRIBUTE) == null) {
       data.putAllAttributes(Map.of(TlsIdentity.SESSION_ATTRIBUTE, tls.describe()));
     }
-    if (base != null && r.sameExceptAccess(base) && node.touch(key(id))) {
-      // Jetty saves again when the request releases the session; a copy of what this node already
-      // wrote must not become a new version that could overwrite a later write on another node.
-      return;
-    }
     // Kept past the timeout (two grace periods, at least a minute) so the scavenger finds it.
     long idle = maxInactiveMs <= 0 ? 0 : maxInactiveMs + Math.max(60_000L, 2000L * getGracePeriodSec());
-    WriteMode mode = node.settings().writeMode();
-    ClusterNode.Write write = node.startDelta(key(id), null, codec.encode(r), null, idle, mode);
-    bases.put(id, r);
-    if (mode == WriteMode.SYNC && !AckBeforeResponse.defer(write)) {
+    // Jetty saves again when the request releases the session: a copy of what this node already
+    // wrote is only a touch, never a new version that could overwrite a later write elsewhere.
+    ClusterNode.Write write = writer.write(key(id), baseEntry, base, r, idle);
+    if (write == null) {
+      return;
+    }
+    bases.put(id, write.entry());
+    if (node.settings().writeMode() == WriteMode.SYNC && !AckBeforeResponse.defer(write)) {
       write.awaitReplicated();
     }
   }

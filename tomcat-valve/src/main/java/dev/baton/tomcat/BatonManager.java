@@ -4,12 +4,12 @@ import dev.baton.cluster.ClusterConfigException;
 import dev.baton.cluster.ClusterNode;
 import dev.baton.cluster.ClusterNodes;
 import dev.baton.cluster.ClusterSettings;
+import dev.baton.cluster.SessionWriter;
 import dev.baton.codec.AllowListFilter;
 import dev.baton.codec.AttributeException;
 import dev.baton.codec.AttributeSerializer;
 import dev.baton.codec.CodecLimits;
 import dev.baton.codec.MalformedMessageException;
-import dev.baton.codec.SessionDelta;
 import dev.baton.codec.SessionRecordCodec;
 import dev.baton.state.AuthInfo;
 import dev.baton.state.SessionRecord;
@@ -71,6 +71,7 @@ public class BatonManager extends ManagerBase {
   private boolean ownsNode;
   private String scopeHost;
   private SessionRecordCodec codec;
+  private SessionWriter writer;
   private AttributeSerializer serializer;
   private DirtyPolicy dirtyPolicy = DirtyPolicy.ACCESSED;
   private List<String> allowList = List.of();
@@ -162,6 +163,7 @@ public class BatonManager extends ManagerBase {
     }
     serializer = new AttributeSerializer(AllowListFilter.defaultsPlus(allowList));
     codec = new SessionRecordCodec(CodecLimits.DEFAULT);
+    writer = new SessionWriter(node, codec);
     scopeHost = hostScope(context);
     boolean hasValve = false;
     for (Valve v : context.getPipeline().getValves()) {
@@ -339,34 +341,19 @@ public class BatonManager extends ManagerBase {
 
   /** Replicates what changed since the last flush; null if only the access time moved. Holds the session lock. */
   private ClusterNode.Write flush(BatonSession s, Request request) {
-    byte[] key = keyOf(s);
     StateEntry baseEntry = s.baseEntry;
-    SessionRecord before = baseEntry == null ? null : decodeOwn(baseEntry);
+    SessionRecord before = writer.recordOf(baseEntry);
     SessionRecord after = toRecord(s, before, request);
-    if (before != null && after.sameExceptAccess(before)) {
-      node.touch(key);
+    ClusterNode.Write write = writer.write(keyOf(s), baseEntry, before, after, after.maxIdleMillis());
+    if (write == null) {
       return null;
     }
-    byte[] value = codec.encode(after);
-    ClusterNode.Write write = before != null
-        ? node.startDelta(key, baseEntry, value, SessionDelta.between(before, after).encode(),
-            after.maxIdleMillis(), node.settings().writeMode())
-        : node.startDelta(key, null, value, null, after.maxIdleMillis(), node.settings().writeMode());
     s.baseEntry = write.entry();
     s.baseLastNode = after.lastNode();
     s.boundTls = after.tls();
     s.dirty.clear();
     s.accessed.clear();
     return write;
-  }
-
-  /** The record of an entry this node wrote or loaded; null (so a full write follows) if unreadable. */
-  private SessionRecord decodeOwn(StateEntry entry) {
-    try {
-      return codec.decode(entry.value());
-    } catch (MalformedMessageException e) {
-      return null;
-    }
   }
 
   private SessionRecord toRecord(BatonSession s, SessionRecord before, Request request) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -113,6 +112,6 @@ public final class OpenSslClient {
         return hex.substring(0, nameBytes * 2);
       }
     }
-    return hex.length() == 0 ? null : HexFormat.of().formatHex(HexFormat.of().parseHex(hex.toString()));
+    return hex.length() == 0 ? null : hex.toString();
   }
 }
