@@ -9,7 +9,8 @@ import dev.baton.state.StateEntry;
 /**
  * How both adapters replicate a session: as a change from the entry this node last wrote or loaded
  * for it (its <em>base</em>). Only the access time moved: a touch. Otherwise the new record, sent
- * as a {@link SessionDelta} against the base when there is one, else whole. The adapters keep the
+ * as a {@link SessionDelta} against the base when there is one and the delta is at most half the
+ * record, else whole. The adapters keep the
  * base entry only, not its decoded record: that would be a second copy of the attribute bytes the
  * cache already holds; {@link #recordOf} decodes it when a write needs it.
  */
@@ -49,8 +50,11 @@ public final class SessionWriter {
     }
     byte[] value = codec.encode(after);
     WriteMode mode = node.settings().writeMode();
-    return before != null
-        ? node.startDelta(key, base, value, SessionDelta.between(before, after).encode(), maxIdleMillis, mode)
+    byte[] delta = before == null ? null : SessionDelta.between(before, after).encode();
+    // A delta costs every receiver a decode, an apply and a re-encode, and a fetch of the whole
+    // record when it is not on the delta's base: worth it only when it is much smaller.
+    return delta != null && delta.length * 2 <= value.length
+        ? node.startDelta(key, base, value, delta, maxIdleMillis, mode)
         : node.startDelta(key, null, value, null, maxIdleMillis, mode);
   }
 }
