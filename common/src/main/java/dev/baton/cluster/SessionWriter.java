@@ -50,11 +50,20 @@ public final class SessionWriter {
     }
     byte[] value = codec.encode(after);
     WriteMode mode = node.settings().writeMode();
-    byte[] delta = before == null ? null : SessionDelta.between(before, after).encode();
+    SessionDelta delta = before == null ? null : SessionDelta.between(before, after);
     // A delta costs every receiver a decode, an apply and a re-encode, and a fetch of the whole
-    // record when it is not on the delta's base: worth it only when it is much smaller.
-    return delta != null && delta.length * 2 <= value.length
-        ? node.startDelta(key, base, value, delta, maxIdleMillis, mode)
+    // record when it is not on the delta's base: worth it only when its attributes are at most half
+    // the record (judged before encoding it).
+    return delta != null && changedBytes(delta) * 2 <= value.length
+        ? node.startDelta(key, base, value, delta.encode(), maxIdleMillis, mode)
         : node.startDelta(key, null, value, null, maxIdleMillis, mode);
+  }
+
+  private static long changedBytes(SessionDelta delta) {
+    long n = 0;
+    for (byte[] v : delta.set().values()) {
+      n += v.length;
+    }
+    return n;
   }
 }
