@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -93,6 +94,7 @@ public final class ClusterNode implements AutoCloseable {
   private final NodeMetrics metrics;
   private final JChannel channel;
   private final MessageDispatcher dispatcher;
+  private final WriteSender sender;
   private final ExecutorService rebalancer;
   private final ScheduledExecutorService scheduler;
   private final ConcurrentHashMap<ByteBuffer, Long> pendingTouches = new ConcurrentHashMap<>();
@@ -149,6 +151,8 @@ public final class ClusterNode implements AutoCloseable {
         onView(view);
       }
     });
+    this.sender = new WriteSender(name, frames, this::castWrite, metrics,
+        ex -> warn("could not send a write: " + ex));
   }
 
   /**
@@ -441,8 +445,8 @@ public final class ClusterNode implements AutoCloseable {
     otherTable(table).discard(key, null);
     if (onBase[0] && m != null && m.members().size() > 1) {
       metrics.deltasSent.increment();
-      return multicast(written, m, h,
-          frames.frame(ClusterMessages.TYPE_DELTA, ClusterMessages.delta(m.viewId(), base, written, delta)), mode);
+      return multicast(written, m, h, ClusterMessages.TYPE_DELTA, ClusterMessages.delta(m.viewId(), base, written, delta),
+          mode);
     }
     return replicate(written, m, h, mode);
   }
@@ -490,28 +494,33 @@ public final class ClusterNode implements AutoCloseable {
     if (m == null || m.members().size() < 2) {
       return new Write(e, null, List.of());
     }
-    return multicast(e, m, keyHash, frames.frame(ClusterMessages.TYPE_ENTRIES,
-        ClusterMessages.entries(ClusterMessages.PURPOSE_WRITE, m.viewId(), List.of(e))), mode);
+    return multicast(e, m, keyHash, ClusterMessages.TYPE_ENTRIES,
+        ClusterMessages.entries(ClusterMessages.PURPOSE_WRITE, m.viewId(), List.of(e)), mode);
   }
 
   /** Multicasts a write once; in sync mode the returned write can wait for the key's other owners. */
-  private Write multicast(StateEntry e, Membership m, long keyHash, byte[] frame, WriteMode mode) {
+  private Write multicast(StateEntry e, Membership m, long keyHash, int type, byte[] body, WriteMode mode) {
     metrics.writes.increment();
-    metrics.bytesSent.add(frame.length);
     List<Address> targets = new ArrayList<>(m.owners(keyHash));
     targets.remove(self());
-    try {
-      if (mode == WriteMode.ASYNC || targets.isEmpty()) {
-        dispatcher.castMessage(null, new BytesMessage(null, frame),
-            RequestOptions.ASYNC().transientFlags(Message.TransientFlag.DONT_LOOPBACK));
-        return new Write(e, null, List.of());
-      }
-      return new Write(e, dispatcher.castMessageWithFuture(null, new BytesMessage(null, frame),
-          new RequestOptions(ResponseMode.GET_ALL, settings.syncTimeout().toMillis(), false, new OwnersAcked(targets))
-              .transientFlags(Message.TransientFlag.DONT_LOOPBACK)), targets);
-    } catch (Exception ex) {
-      return new Write(e, java.util.concurrent.CompletableFuture.failedFuture(ex), targets);
+    if (mode == WriteMode.ASYNC || targets.isEmpty()) {
+      sender.sendAsync(type, body);
+      return new Write(e, null, List.of());
     }
+    return new Write(e, sender.sendSync(type, body, targets), targets);
+  }
+
+  /** How {@link WriteSender} puts a message of writes on the wire. */
+  private java.util.concurrent.CompletableFuture<RspList<Object>> castWrite(byte[] frame, Collection<Address> ackFrom)
+      throws Exception {
+    BytesMessage msg = new BytesMessage(null, frame);
+    if (ackFrom.isEmpty()) {
+      dispatcher.castMessage(null, msg, RequestOptions.ASYNC().transientFlags(Message.TransientFlag.DONT_LOOPBACK));
+      return null;
+    }
+    return dispatcher.castMessageWithFuture(null, msg,
+        new RequestOptions(ResponseMode.GET_ALL, settings.syncTimeout().toMillis(), false, new OwnersAcked(ackFrom))
+            .transientFlags(Message.TransientFlag.DONT_LOOPBACK));
   }
 
   /**
@@ -582,7 +591,7 @@ public final class ClusterNode implements AutoCloseable {
   private static final class OwnersAcked implements RspFilter {
     private final Set<Address> waiting;
 
-    OwnersAcked(List<Address> owners) {
+    OwnersAcked(Collection<Address> owners) {
       this.waiting = new HashSet<>(owners);
     }
 
@@ -613,6 +622,23 @@ public final class ClusterNode implements AutoCloseable {
           }
           case ClusterMessages.TYPE_DELTA -> {
             applyDelta(ClusterMessages.readDelta(o.body(), limits), from);
+            return Boolean.TRUE;
+          }
+          case ClusterMessages.TYPE_BATCH -> {
+            // Every part is read before any is applied: a malformed batch applies nothing.
+            List<Object> writes = new ArrayList<>();
+            for (ClusterMessages.Part p : ClusterMessages.readBatch(o.body())) {
+              writes.add(p.type() == ClusterMessages.TYPE_ENTRIES
+                  ? ClusterMessages.readEntries(p.buf(), p.off(), p.len(), limits)
+                  : ClusterMessages.readDelta(p.buf(), p.off(), p.len(), limits));
+            }
+            for (Object w : writes) {
+              if (w instanceof ClusterMessages.Entries entries) {
+                applyEntries(entries);
+              } else {
+                applyDelta((ClusterMessages.Delta) w, from);
+              }
+            }
             return Boolean.TRUE;
           }
           case ClusterMessages.TYPE_TOUCHES -> {
@@ -955,6 +981,7 @@ public final class ClusterNode implements AutoCloseable {
   public void close() {
     closed = true;
     flushTouches();
+    sender.close();
     scheduler.shutdownNow();
     rebalancer.shutdownNow();
     try {

@@ -11,6 +11,7 @@ import java.util.function.LongSupplier;
 public final class NodeMetrics implements NodeMetricsMXBean {
 
   final LongAdder writes = new LongAdder();
+  final LongAdder writeMessages = new LongAdder();
   final LongAdder bytesSent = new LongAdder();
   final LongAdder acks = new LongAdder();
   final LongAdder ackTimeouts = new LongAdder();
@@ -45,6 +46,7 @@ public final class NodeMetrics implements NodeMetricsMXBean {
   }
 
   @Override public long getWrites() { return writes.sum(); }
+  @Override public long getWriteMessages() { return writeMessages.sum(); }
   @Override public long getBytesSent() { return bytesSent.sum(); }
   @Override public long getAcks() { return acks.sum(); }
   @Override public long getAckTimeouts() { return ackTimeouts.sum(); }
@@ -69,7 +71,7 @@ public final class NodeMetrics implements NodeMetricsMXBean {
 
   @Override
   public String toString() {
-    return "NodeMetrics[members=" + getMembers() + ", writes=" + getWrites() + ", acks=" + getAcks()
+    return "NodeMetrics[members=" + getMembers() + ", writes=" + getWrites() + ", writeMessages=" + getWriteMessages() + ", acks=" + getAcks()
         + ", ackTimeouts=" + getAckTimeouts() + ", applied=" + getCopiesApplied() + ", stale=" + getCopiesStale()
         + ", pulls=" + getPulls() + " (hits " + getPullHits() + "), rejected=" + getRejectedMessages()
         + ", rebalanced=" + getRebalancedEntries() + ", deltas=" + getDeltasSent() + "/" + getDeltasApplied()

@@ -3,6 +3,8 @@ package dev.baton.cluster;
 /** Read-only counters of one cluster node, as shown in JMX under {@code dev.baton:type=ClusterNode}. */
 public interface NodeMetricsMXBean {
   long getWrites();
+  /** Messages that carried writes; fewer than writes when writes queued up and went out together. */
+  long getWriteMessages();
   long getBytesSent();
   long getAcks();
   long getAckTimeouts();

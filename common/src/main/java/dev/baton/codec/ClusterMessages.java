@@ -19,6 +19,9 @@ import java.util.List;
  *   <li>{@link #TYPE_DELTA}: {@code viewId(8) key baseVersion(8) baseOrigin(4) version(8) origin(4)
  *       created(8) lastAccess(8) maxIdle(8) delta}: a write sent as its change against a base
  *       version.</li>
+ *   <li>{@link #TYPE_BATCH}: {@code count(varint)} then per part {@code type(1) body}: writes that
+ *       queued up on the sender, in the order they were made; a part is a {@link #TYPE_ENTRIES} or
+ *       a {@link #TYPE_DELTA} body.</li>
  * </ul>
  */
 public final class ClusterMessages {
@@ -28,6 +31,7 @@ public final class ClusterMessages {
   public static final int TYPE_PULL = 0x22;
   public static final int TYPE_REBALANCE_DONE = 0x23;
   public static final int TYPE_DELTA = 0x24;
+  public static final int TYPE_BATCH = 0x25;
 
   /** A write made by the sender. */
   public static final int PURPOSE_WRITE = 1;
@@ -64,7 +68,12 @@ public final class ClusterMessages {
   }
 
   public static Entries readEntries(byte[] body, CodecLimits limits) throws MalformedMessageException {
-    WireReader in = new WireReader(body);
+    return readEntries(body, 0, body.length, limits);
+  }
+
+  /** Reads an entries body that is {@code len} bytes of {@code buf} from {@code off}. */
+  public static Entries readEntries(byte[] buf, int off, int len, CodecLimits limits) throws MalformedMessageException {
+    WireReader in = new WireReader(buf, off, len);
     int purpose = in.readByte();
     if (purpose < PURPOSE_WRITE || purpose > PURPOSE_PULL_REPLY) {
       throw new MalformedMessageException("unknown entries purpose " + purpose);
@@ -142,7 +151,12 @@ public final class ClusterMessages {
   }
 
   public static Delta readDelta(byte[] body, CodecLimits limits) throws MalformedMessageException {
-    WireReader in = new WireReader(body);
+    return readDelta(body, 0, body.length, limits);
+  }
+
+  /** Reads a delta body that is {@code len} bytes of {@code buf} from {@code off}. */
+  public static Delta readDelta(byte[] buf, int off, int len, CodecLimits limits) throws MalformedMessageException {
+    WireReader in = new WireReader(buf, off, len);
     long viewId = in.readLong();
     byte[] key = in.readBytes(MAX_KEY_BYTES, "delta key");
     long baseVersion = in.readLong();
@@ -151,6 +165,46 @@ public final class ClusterMessages {
     byte[] delta = in.readBytes(limits.maxDecompressedBytes(), "delta");
     in.expectEnd();
     return new Delta(viewId, baseVersion, baseOrigin, written, delta);
+  }
+
+  /** One write of a {@link #TYPE_BATCH}: its message type and body, {@code len} bytes of {@code buf} from {@code off}. */
+  public record Part(int type, byte[] buf, int off, int len) {
+    public Part(int type, byte[] body) {
+      this(type, body, 0, body.length);
+    }
+  }
+
+  public static byte[] batch(List<Part> parts) {
+    int size = 8;
+    for (Part p : parts) {
+      size += p.len() + 6;
+    }
+    WireWriter w = new WireWriter(size);
+    w.writeVarInt(parts.size());
+    for (Part p : parts) {
+      w.writeByte(p.type()).writeBytes(p.buf(), p.off(), p.len());
+    }
+    return w.toByteArray();
+  }
+
+  /**
+   * The parts of a batch; each is a {@link #TYPE_ENTRIES} or {@link #TYPE_DELTA} body, not yet read,
+   * and not copied: its bytes are those of {@code body}.
+   */
+  public static List<Part> readBatch(byte[] body) throws MalformedMessageException {
+    WireReader in = new WireReader(body);
+    int count = in.readLength(MAX_COUNT, "batch size");
+    List<Part> out = new ArrayList<>(Math.min(count, in.remaining() / 2 + 1));
+    for (int i = 0; i < count; i++) {
+      int type = in.readByte();
+      if (type != TYPE_ENTRIES && type != TYPE_DELTA) {
+        throw new MalformedMessageException("message type " + type + " inside a batch");
+      }
+      int len = in.readLength(body.length, "batch part");
+      out.add(new Part(type, body, in.skip(len, "batch part"), len));
+    }
+    in.expectEnd();
+    return out;
   }
 
   /** An entry's {@code version origin created lastAccess maxIdle}, as both entries and deltas carry them. */

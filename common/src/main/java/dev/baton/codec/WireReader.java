@@ -133,6 +133,14 @@ public final class WireReader {
     return out;
   }
 
+  /** Skips {@code n} bytes, which must be there, and returns the offset of the first. */
+  public int skip(int n, String what) throws MalformedMessageException {
+    need(n, what);
+    int at = pos;
+    pos += n;
+    return at;
+  }
+
   /** Raw bytes whose length the caller knows. */
   public byte[] readRaw(int n, String what) throws MalformedMessageException {
     need(n, what);

@@ -137,6 +137,17 @@ class SecurityTest {
     byte[] hugeCount = new Frames(null).frame(ClusterMessages.TYPE_ENTRIES,
         new dev.baton.codec.WireWriter(16).writeByte(1).writeLong(1).writeVarInt(Integer.MAX_VALUE).toByteArray());
     bad.add(hugeCount);
+    // Batches: a valid write of "k" followed by a part that may not be in a batch, by a truncated
+    // part, by a nested batch; none may apply its valid part.
+    byte[] entriesBody = ClusterMessages.entries(ClusterMessages.PURPOSE_WRITE, 1,
+        List.of(new EntryCopy(b("k"), b("v"), 1, 1, 1, 1, 0)));
+    ClusterMessages.Part good = new ClusterMessages.Part(ClusterMessages.TYPE_ENTRIES, entriesBody);
+    for (ClusterMessages.Part second : List.of(
+        new ClusterMessages.Part(ClusterMessages.TYPE_PULL, ClusterMessages.pull(b("k"))),
+        new ClusterMessages.Part(ClusterMessages.TYPE_ENTRIES, java.util.Arrays.copyOf(entriesBody, 12)),
+        new ClusterMessages.Part(ClusterMessages.TYPE_BATCH, ClusterMessages.batch(List.of(good))))) {
+      bad.add(new Frames(null).frame(ClusterMessages.TYPE_BATCH, ClusterMessages.batch(List.of(good, second))));
+    }
     for (int i = 0; i < 200; i++) {
       byte[] noise = new byte[rnd.nextInt(300)];
       rnd.nextBytes(noise);

@@ -16,14 +16,15 @@ public final class LoadProbe {
   private LoadProbe() {}
 
   /**
-   * One row of a comparison: a session on {@code n1}, {@code wrk} against it (3 s warm-up, then
-   * {@code seconds}), then {@link #failover} of {@code count} sessions to {@code n2}.
+   * One row of a comparison: a session on {@code n1}, {@code wrk} against it ({@code seconds} of
+   * warm-up, so that every manager is measured with its code compiled, then {@code seconds}
+   * measured), then {@link #failover} of {@code count} sessions to {@code n2}.
    */
   public static String row(String name, ServerNode n1, ServerNode n2, int seconds, int count) throws Exception {
     ShopClient one = new ShopClient();
     one.get(n1.httpPort(), "/shop/public/blob?size=1024");
     String url = "http://127.0.0.1:" + n1.httpPort() + "/shop/public/blob?size=1024";
-    wrk(one.sessionId(), url, 3);
+    wrk(one.sessionId(), url, seconds);
     String[] load = wrk(one.sessionId(), url, seconds);
     return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |", name, load[0], load[1], load[2], failover(n1, n2, count));
   }
@@ -50,8 +51,8 @@ public final class LoadProbe {
 
   /**
    * Makes {@code count} new sessions on {@code n1} (one 1 KB write each), kills it with SIGKILL and
-   * reads every session on {@code n2}: how many are missing at the first look and how long until
-   * all are readable (bounded at 10 s).
+   * reads every session on {@code n2}, {@link InParallel#CLIENTS} at a time: how many are missing at
+   * the first look, when that look ended, and how long until all are readable (bounded at 10 s).
    */
   public static String failover(ServerNode n1, ServerNode n2, int count) throws Exception {
     List<ShopClient> sessions = new ArrayList<>();
@@ -67,10 +68,11 @@ public final class LoadProbe {
     double firstPassEnd = 0;
     long deadline = killed + TimeUnit.SECONDS.toNanos(10);
     while (!missing.isEmpty() && System.nanoTime() < deadline) {
+      List<Boolean> has = InParallel.map(missing, (i, c) -> "true".equals(c.get(n2.httpPort(), "/shop/public/has").get("has")));
       List<ShopClient> still = new ArrayList<>();
-      for (ShopClient c : missing) {
-        if (!"true".equals(c.get(n2.httpPort(), "/shop/public/has").get("has"))) {
-          still.add(c);
+      for (int i = 0; i < missing.size(); i++) {
+        if (!has.get(i)) {
+          still.add(missing.get(i));
         }
       }
       if (firstPass < 0) {
@@ -79,7 +81,7 @@ public final class LoadProbe {
       }
       missing = still;
     }
-    // The first look starts at once after the kill and reads the 1,000 sessions one by one.
+    // The first look starts at once after the kill.
     String first = String.format(Locale.ROOT, "%d missing at the first look (+0 to +%.2f s)", firstPass, firstPassEnd);
     return missing.isEmpty() ? first + (firstPass == 0 ? "" : String.format(Locale.ROOT,
         "; all readable after %.2f s", (System.nanoTime() - killed) / 1e9))

@@ -1,6 +1,5 @@
 package dev.baton.it;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.function.IntFunction;
 
@@ -15,29 +14,27 @@ import java.util.function.IntFunction;
 public record Losses(int sessions, int logins, int attributes) {
 
   /**
-   * Reads every customer's state on the node at {@code port}.
+   * Reads every customer's state on the node at {@code port}, {@link InParallel#CLIENTS} customers
+   * at a time.
    *
    * @param user the user each customer logged in as
    * @param cart the cart customer {@code i} filled
    * @param billing the billing address every customer entered, or null if none
    */
   public static Losses check(List<ShopClient> customers, IntFunction<Integer> port, String user,
-      IntFunction<String> cart, String billing) throws IOException, InterruptedException {
-    int sessions = 0;
-    int logins = 0;
-    int attributes = 0;
-    for (int i = 0; i < customers.size(); i++) {
-      ShopClient.Answer s = customers.get(i).get(port.apply(i), "/shop/api/state");
+      IntFunction<String> cart, String billing) throws Exception {
+    List<Losses> each = InParallel.map(customers, (i, c) -> {
+      ShopClient.Answer s = c.get(port.apply(i), "/shop/api/state");
       if (s.status() != 200 || !s.fields().containsKey("node")) {
-        sessions++;
-        continue;
+        return new Losses(1, 0, 0);
       }
-      logins += user.equals(s.get("user")) ? 0 : 1;
-      attributes += cart.apply(i).equals(s.get("cart")) ? 0 : 1;
+      int attributes = cart.apply(i).equals(s.get("cart")) ? 0 : 1;
       attributes += billing == null || billing.equals(s.get("billing")) ? 0 : 1;
       attributes += s.get("payment").endsWith(":AUTHORIZED") ? 0 : 1;
-    }
-    return new Losses(sessions, logins, attributes);
+      return new Losses(0, user.equals(s.get("user")) ? 0 : 1, attributes);
+    });
+    return new Losses(each.stream().mapToInt(Losses::sessions).sum(), each.stream().mapToInt(Losses::logins).sum(),
+        each.stream().mapToInt(Losses::attributes).sum());
   }
 
   @Override

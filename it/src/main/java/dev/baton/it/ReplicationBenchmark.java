@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;
 import org.jgroups.Message;
@@ -32,12 +33,16 @@ import org.jgroups.Receiver;
  * the owners applied it), each next to raw JGroups multicast of the same payload on the identical
  * stack, measured in the same run. Bounded: a fixed number of writes per case, each wait capped.
  *
- * <p>Run: {@code mvn -q -pl it -am -Pbench verify} (or see README).
+ * <p>Arguments: a scale for the number of writes (default 1) and a filter on the case's
+ * label and payload, e.g. {@code "replicated, async, encrypted, 1024"}. Run as README says.
  */
 public final class ReplicationBenchmark {
 
   private static final String SECRET = Base64.getEncoder().encodeToString(new byte[32]);
   private static final AtomicInteger PORT = new AtomicInteger(47000 + (int) (ProcessHandle.current().pid() % 500) * 4);
+
+  /** Distinct keys written; more writes overwrite them, so the tables hold at most this many entries. */
+  private static final int KEYS = 20_000;
 
   private ReplicationBenchmark() {}
 
@@ -49,6 +54,7 @@ public final class ReplicationBenchmark {
 
   public static void main(String[] args) throws Exception {
     int scale = args.length > 0 ? Integer.parseInt(args[0]) : 1;
+    String only = args.length > 1 ? args[1] : "";
     List<Case> cases = List.of(
         new Case("replicated", WriteMode.ASYNC, true),
         new Case("replicated", WriteMode.SYNC, true),
@@ -56,16 +62,20 @@ public final class ReplicationBenchmark {
         new Case("partitioned", WriteMode.SYNC, true),
         new Case("replicated", WriteMode.ASYNC, false),
         new Case("replicated", WriteMode.SYNC, false));
-    System.out.println("| configuration | payload | Baton writes/s | Baton MB/s | raw JGroups msgs/s (same stack) | Baton / raw "
-        + "| latency p50 | latency p99 |");
-    System.out.println("|---|---|---|---|---|---|---|---|");
+    System.out.println("| configuration | payload | Baton writes/s | Baton MB/s | writes per message "
+        + "| raw JGroups msgs/s (same stack) | Baton / raw | latency p50 | latency p99 |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|");
     for (int size : new int[] {1024, 8192}) {
       int writes = (size == 1024 ? 20_000 : 8_000) * scale;
       for (Case c : cases) {
+        if (!(c.label() + ", " + size).contains(only)) {
+          continue;
+        }
         double raw = rawMulticast(c.encrypted(), size, writes);
         Result r = baton(c, size, writes);
-        System.out.printf(Locale.ROOT, "| %s | %d B | %,.0f | %.1f | %,.0f | %.2f | %s | %s |%n", c.label(), size,
-            r.perSecond, r.perSecond * size / 1e6, raw, r.perSecond / raw, micros(r.p50), micros(r.p99));
+        System.out.printf(Locale.ROOT, "| %s | %d B | %,.0f | %.1f | %.1f | %,.0f | %.2f | %s | %s |%n", c.label(), size,
+            r.perSecond, r.perSecond * size / 1e6, r.writesPerMessage, raw, r.perSecond / raw, micros(r.p50),
+            micros(r.p99));
       }
     }
   }
@@ -92,7 +102,11 @@ public final class ReplicationBenchmark {
     return p;
   }
 
-  record Result(double perSecond, long p50, long p99) {}
+  record Result(double perSecond, double writesPerMessage, long p50, long p99) {}
+
+  private static double writesPerMessage(ClusterNode writer, long messagesBefore, int writes) {
+    return writes / (double) Math.max(1, writer.metrics().getWriteMessages() - messagesBefore);
+  }
 
   private static Result baton(Case c, int size, int writes) throws Exception {
     Map<String, String> base = settings(c.topology(), c.mode(), c.encrypted());
@@ -111,48 +125,61 @@ public final class ReplicationBenchmark {
         Thread.onSpinWait();
       }
       ClusterNode writer = nodes.get(0);
-      AtomicLongArray sentAt = new AtomicLongArray(writes);
+      AtomicLongArray sentAt = new AtomicLongArray(KEYS);
       long[] latencies = new long[writes * 2];
       AtomicInteger arrivals = new AtomicInteger();
-      CountDownLatch allArrived = new CountDownLatch(1);
+      AtomicReference<CountDownLatch> allArrived = new AtomicReference<>(new CountDownLatch(1));
       int expected = expectedCopies(c, writer, writes);
       for (ClusterNode n : nodes.subList(1, 3)) {
         n.addChangeListener(e -> {
           int idx = ByteBuffer.wrap(e.key(), 1, 4).getInt();
-          if (idx >= 0 && idx < writes) {
+          if (idx >= 0 && idx < KEYS) {
             int slot = arrivals.getAndIncrement();
             if (slot < latencies.length) {
               latencies[slot] = System.nanoTime() - sentAt.get(idx);
             }
             if (slot + 1 == expected) {
-              allArrived.countDown();
+              allArrived.get().countDown();
             }
           }
         });
       }
-      // Warm-up on other keys (index < 0 is ignored by the listeners).
+      // Warm-up: the same writes as measured, so that the JIT has compiled Baton's path as the raw
+      // run's warm-up compiles JGroups'. The measured writes then overwrite these keys, as session
+      // updates do, and the tables stay at one entry per key.
       byte[] value = new byte[size];
-      for (int i = 0; i < Math.min(writes, 5000); i++) {
-        writer.put(key(-1 - i), value, 0, c.mode());
+      if (c.mode() == WriteMode.ASYNC) {
+        for (int i = 0; i < writes; i++) {
+          writer.put(key(i), value, 0, WriteMode.ASYNC);
+        }
+      } else {
+        syncFromEightThreads(writer, writes, value);
       }
-      long[] putLatencies = new long[writes];
+      if (!allArrived.get().await(120, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("warm-up: only " + arrivals.get() + " of " + expected + " copies arrived");
+      }
+      arrivals.set(0);
+      allArrived.set(new CountDownLatch(1));
+      long[] putLatencies = new long[KEYS];
+      long messagesBefore = writer.metrics().getWriteMessages();
       long start = System.nanoTime();
       if (c.mode() == WriteMode.ASYNC) {
         for (int i = 0; i < writes; i++) {
-          sentAt.set(i, System.nanoTime());
+          sentAt.set(i % KEYS, System.nanoTime());
           writer.put(key(i), value, 0, WriteMode.ASYNC);
         }
-        if (!allArrived.await(120, TimeUnit.SECONDS)) {
+        if (!allArrived.get().await(120, TimeUnit.SECONDS)) {
           throw new IllegalStateException("only " + arrivals.get() + " of " + expected + " copies arrived");
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        double perMessage = writesPerMessage(writer, messagesBefore, writes);
         // Put-to-visible latency is measured apart, at a paced 4,000 writes/s: at full speed it
         // would only measure the queue.
         int paced = Math.min(writes, 4000);
         arrivals.set(0);
         for (int i = 0; i < paced; i++) {
           long due = System.nanoTime() + 250_000;
-          sentAt.set(i, System.nanoTime());
+          sentAt.set(i % KEYS, System.nanoTime());
           writer.put(key(i), value, 0, WriteMode.ASYNC);
           while (System.nanoTime() < due) {
             Thread.onSpinWait();
@@ -168,36 +195,47 @@ public final class ReplicationBenchmark {
         }
         long[] l = Arrays.copyOf(latencies, Math.min(arrivals.get(), latencies.length));
         Arrays.sort(l);
-        return new Result(writes / seconds, l[l.length / 2], l[(int) (l.length * 0.99)]);
+        return new Result(writes / seconds, perMessage, l[l.length / 2], l[(int) (l.length * 0.99)]);
       }
       // Sync: latency from one writer thread, throughput from 8.
-      for (int i = 0; i < writes; i++) {
+      int timed = Math.min(writes, KEYS);
+      for (int i = 0; i < timed; i++) {
         long t0 = System.nanoTime();
-        sentAt.set(i, t0);
         writer.put(key(i), value, 0, WriteMode.SYNC);
         putLatencies[i] = System.nanoTime() - t0;
       }
-      Arrays.sort(putLatencies);
-      ExecutorService pool = Executors.newFixedThreadPool(8);
+      Arrays.sort(putLatencies, 0, timed);
+      messagesBefore = writer.metrics().getWriteMessages();
+      double seconds = syncFromEightThreads(writer, writes, value);
+      return new Result(writes / seconds, writesPerMessage(writer, messagesBefore, writes), putLatencies[timed / 2],
+          putLatencies[(int) (timed * 0.99)]);
+    } finally {
+      nodes.forEach(ClusterNode::close);
+    }
+  }
+
+  /** Writes {@code writes} keys in sync mode from 8 threads; returns the seconds taken. */
+  private static double syncFromEightThreads(ClusterNode writer, int writes, byte[] value) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
       long t0 = System.nanoTime();
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
-        int from = t * writes / 8;
-        int to = (t + 1) * writes / 8;
+        int first = t;
+        // Thread t writes the keys t, t + 8, ...: no key is written by two threads at once, so
+        // every write arrives as the newest of its key and the listeners count each one.
         futures.add(pool.submit(() -> {
-          for (int i = from; i < to; i++) {
-            writer.put(key(writes + i), value, 0, WriteMode.SYNC);
+          for (int i = first; i < writes; i += 8) {
+            writer.put(key(i), value, 0, WriteMode.SYNC);
           }
         }));
       }
       for (Future<?> f : futures) {
-        f.get(120, TimeUnit.SECONDS);
+        f.get(300, TimeUnit.SECONDS);
       }
-      pool.shutdown();
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      return new Result(writes / seconds, putLatencies[writes / 2], putLatencies[(int) (writes * 0.99)]);
+      return (System.nanoTime() - t0) / 1e9;
     } finally {
-      nodes.forEach(ClusterNode::close);
+      pool.shutdown();
     }
   }
 
@@ -216,9 +254,10 @@ public final class ReplicationBenchmark {
     return n;
   }
 
+  /** The key of write {@code i}: writes cycle over {@link #KEYS} keys, as updates of live sessions do. */
   private static byte[] key(int i) {
     // Kind 1 (HTTP session) followed by the index, so listeners can tell which write arrived.
-    return ByteBuffer.allocate(12).put((byte) 1).putInt(i).putInt(0x5E55).array();
+    return ByteBuffer.allocate(12).put((byte) 1).putInt(i % KEYS).putInt(0x5E55).array();
   }
 
   /** Raw JGroups multicast of {@code count} messages of {@code size} bytes to 3 members; msgs/s at the receivers. */

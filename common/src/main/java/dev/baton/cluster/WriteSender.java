@@ -1,0 +1,186 @@
+package dev.baton.cluster;
+
+import dev.baton.codec.ClusterMessages;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.jgroups.Address;
+import org.jgroups.util.RspList;
+
+/**
+ * Sends a node's writes in the order they were made, several to one message when they queue up
+ * behind a send in progress: one frame, one seal, one multicast and, for sync writes, one round of
+ * acknowledgements for the lot. That per-message work (JGroups headers, retransmission tables,
+ * cipher set-up, a datagram, a delivery on every receiver) costs more than the copy of a session,
+ * so under load the batch is what keeps replication near the network's own rate.
+ *
+ * <p>An async write returns at once and a background thread sends it, with whatever else queued
+ * meanwhile. A sync write is sent by its caller, together with every write queued before it, so its
+ * order against earlier async writes holds and it waits for no thread switch; its future completes
+ * with the acknowledgements of the message that carried it. A write is never held back to wait for
+ * others: a batch is only what accumulated while the previous message was being sent.
+ */
+final class WriteSender implements AutoCloseable {
+
+  /** Largest batch body; a single write larger than this is sent alone. Below FRAG2's 60 KB fragments. */
+  static final int MAX_BATCH_BYTES = 56 * 1024;
+
+  /** Multicasts one frame and returns the acknowledgements of {@code ackFrom}, or null when that is empty. */
+  interface Transport {
+    CompletableFuture<RspList<Object>> cast(byte[] frame, Collection<Address> ackFrom) throws Exception;
+  }
+
+  private record Pending(ClusterMessages.Part part, List<Address> ackFrom, CompletableFuture<RspList<Object>> acks) {}
+
+  private final Frames frames;
+  private final Transport transport;
+  private final NodeMetrics metrics;
+  private final Consumer<Exception> onAsyncFailure;
+  private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+  private final ReentrantLock sending = new ReentrantLock();
+  private final Thread thread;
+  private volatile boolean idle;
+  private volatile boolean closed;
+
+  /**
+   * @param onAsyncFailure told when a message carrying only async writes could not be sent (a sync
+   *     write learns it from its future)
+   */
+  WriteSender(String nodeName, Frames frames, Transport transport, NodeMetrics metrics,
+      Consumer<Exception> onAsyncFailure) {
+    this.frames = frames;
+    this.transport = transport;
+    this.metrics = metrics;
+    this.onAsyncFailure = onAsyncFailure;
+    this.thread = new Thread(this::run, "baton-sender-" + nodeName);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Queues a write whose sender does not wait for acknowledgements; returns at once. */
+  void sendAsync(int type, byte[] body) {
+    queue.add(new Pending(new ClusterMessages.Part(type, body), null, null));
+    if (idle) {
+      LockSupport.unpark(thread);
+    }
+  }
+
+  /**
+   * Sends a write, after every write queued before it, and returns the acknowledgements of the
+   * message that carries it; they include at least those of {@code ackFrom}.
+   */
+  CompletableFuture<RspList<Object>> sendSync(int type, byte[] body, List<Address> ackFrom) {
+    CompletableFuture<RspList<Object>> acks = new CompletableFuture<>();
+    queue.add(new Pending(new ClusterMessages.Part(type, body), ackFrom, acks));
+    sending.lock();
+    try {
+      drain(); // ours is sent by now: by this drain, or by the holder of the lock before us
+    } finally {
+      sending.unlock();
+    }
+    return acks;
+  }
+
+  private void run() {
+    while (!closed) {
+      if (queue.isEmpty()) {
+        idle = true;
+        if (queue.isEmpty() && !closed) {
+          LockSupport.park(this);
+        }
+        idle = false;
+        continue;
+      }
+      sending.lock();
+      try {
+        drain();
+      } finally {
+        sending.unlock();
+      }
+    }
+  }
+
+  /** Sends everything queued, in order, in batches. Holds {@link #sending}. */
+  private void drain() {
+    List<Pending> batch = new ArrayList<>();
+    while (!queue.isEmpty()) {
+      int bytes = 0;
+      Pending next;
+      while ((next = queue.peek()) != null
+          && (batch.isEmpty() || bytes + next.part().len() <= MAX_BATCH_BYTES)
+          && batch.size() < ClusterMessages.MAX_COUNT) {
+        batch.add(queue.poll()); // the only consumer is the holder of the lock: poll returns next
+        bytes += next.part().len() + 6;
+      }
+      send(batch);
+      batch.clear();
+    }
+  }
+
+  private void send(List<Pending> batch) {
+    byte[] frame;
+    if (batch.size() == 1) {
+      frame = frames.frame(batch.get(0).part().type(), batch.get(0).part().buf());
+    } else {
+      List<ClusterMessages.Part> parts = new ArrayList<>(batch.size());
+      batch.forEach(p -> parts.add(p.part()));
+      frame = frames.frame(ClusterMessages.TYPE_BATCH, ClusterMessages.batch(parts));
+    }
+    Set<Address> ackFrom = new LinkedHashSet<>();
+    boolean anyAsync = false;
+    for (Pending p : batch) {
+      if (p.acks() == null) {
+        anyAsync = true;
+      } else {
+        ackFrom.addAll(p.ackFrom());
+      }
+    }
+    metrics.writeMessages.increment();
+    metrics.bytesSent.add(frame.length);
+    try {
+      CompletableFuture<RspList<Object>> acks = transport.cast(frame, ackFrom);
+      for (Pending p : batch) {
+        if (p.acks() != null) {
+          acks.whenComplete((rsps, ex) -> {
+            if (ex == null) {
+              p.acks().complete(rsps);
+            } else {
+              p.acks().completeExceptionally(ex);
+            }
+          });
+        }
+      }
+    } catch (Exception ex) {
+      batch.stream().filter(p -> p.acks() != null).forEach(p -> p.acks().completeExceptionally(ex));
+      if (anyAsync) {
+        onAsyncFailure.accept(ex);
+      }
+    }
+  }
+
+  /** Sends what is queued and stops the background thread. */
+  @Override
+  public void close() {
+    closed = true;
+    LockSupport.unpark(thread);
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    sending.lock();
+    try {
+      drain();
+    } finally {
+      sending.unlock();
+    }
+  }
+}

@@ -1,0 +1,193 @@
+package dev.baton.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.baton.codec.ClusterMessages;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jgroups.Address;
+import org.jgroups.util.RspList;
+import org.jgroups.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The order, grouping and acknowledgement of writes; the wire is a recording transport. */
+class WriteSenderTest {
+
+  private final Frames frames = new Frames(null);
+  private final NodeMetrics metrics = new NodeMetrics(() -> 0, () -> 0, () -> 0, () -> 0, () -> 0, () -> 0);
+  private final List<Exception> asyncFailures = new CopyOnWriteArrayList<>();
+  private final Recorder wire = new Recorder();
+  private WriteSender sender;
+
+  /** Records each cast; the first one can be held until released, as a slow send would be. */
+  private static final class Recorder implements WriteSender.Transport {
+    final List<byte[]> frames = new CopyOnWriteArrayList<>();
+    final List<Set<Address>> ackFrom = new CopyOnWriteArrayList<>();
+    final CountDownLatch firstStarted = new CountDownLatch(1);
+    volatile CountDownLatch holdFirst = new CountDownLatch(0);
+    final RspList<Object> acks = new RspList<>();
+    volatile Exception failWith;
+
+    @Override
+    public CompletableFuture<RspList<Object>> cast(byte[] frame, Collection<Address> from) throws Exception {
+      firstStarted.countDown();
+      holdFirst.await(10, TimeUnit.SECONDS);
+      if (failWith != null) {
+        throw failWith;
+      }
+      frames.add(frame);
+      ackFrom.add(Set.copyOf(from));
+      return from.isEmpty() ? null : CompletableFuture.completedFuture(acks);
+    }
+  }
+
+  @AfterEach
+  void close() {
+    if (sender != null) {
+      sender.close();
+    }
+  }
+
+  private WriteSender sender() {
+    sender = new WriteSender("t", frames, wire, metrics, asyncFailures::add);
+    return sender;
+  }
+
+  private static byte[] body(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The writes a frame carries, as their bodies' text, in order. */
+  private List<String> writesIn(byte[] frame) throws Exception {
+    Frames.Opened o = frames.open(frame, 0, frame.length);
+    List<String> out = new ArrayList<>();
+    if (o.type() == ClusterMessages.TYPE_BATCH) {
+      for (ClusterMessages.Part p : ClusterMessages.readBatch(o.body())) {
+        out.add(new String(p.buf(), p.off(), p.len(), StandardCharsets.UTF_8));
+      }
+    } else {
+      out.add(new String(o.body(), StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
+  @Test
+  void anAsyncWriteIsSentWithoutWaitingForAnother() throws Exception {
+    sender().sendAsync(ClusterMessages.TYPE_ENTRIES, body("a"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> wire.frames.size() == 1);
+    assertThat(writesIn(wire.frames.get(0))).containsExactly("a");
+    assertThat(wire.ackFrom.get(0)).isEmpty();
+  }
+
+  @Test
+  void writesQueuedBehindASendGoOutTogetherInTheirOrder() throws Exception {
+    wire.holdFirst = new CountDownLatch(1);
+    WriteSender s = sender();
+    s.sendAsync(ClusterMessages.TYPE_ENTRIES, body("a"));
+    assertThat(wire.firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    s.sendAsync(ClusterMessages.TYPE_ENTRIES, body("b"));
+    s.sendAsync(ClusterMessages.TYPE_DELTA, body("c"));
+    s.sendAsync(ClusterMessages.TYPE_ENTRIES, body("d"));
+    wire.holdFirst.countDown();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> wire.frames.size() == 2);
+    assertThat(writesIn(wire.frames.get(0))).containsExactly("a");
+    assertThat(writesIn(wire.frames.get(1))).containsExactly("b", "c", "d");
+    assertThat(metrics.getWriteMessages()).isEqualTo(2);
+  }
+
+  @Test
+  void aSyncWriteTravelsAfterTheWritesQueuedBeforeItAndGetsItsMessagesAcks() throws Exception {
+    wire.holdFirst = new CountDownLatch(1);
+    WriteSender s = sender();
+    Address owner = UUID.randomUUID();
+    s.sendAsync(ClusterMessages.TYPE_ENTRIES, body("a"));
+    assertThat(wire.firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    s.sendAsync(ClusterMessages.TYPE_ENTRIES, body("b"));
+    AtomicReference<CompletableFuture<RspList<Object>>> acks = new AtomicReference<>();
+    Thread writer = new Thread(() -> acks.set(s.sendSync(ClusterMessages.TYPE_ENTRIES, body("c"), List.of(owner))));
+    writer.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> writer.getState() == Thread.State.WAITING);
+    wire.holdFirst.countDown();
+    writer.join(10_000);
+
+    assertThat(acks.get()).as("sent by the time sendSync returns").isCompleted();
+    assertThat((Object) acks.get().get()).isSameAs(wire.acks);
+    assertThat(wire.frames).hasSize(2);
+    assertThat(writesIn(wire.frames.get(1))).containsExactly("b", "c");
+    assertThat(wire.ackFrom.get(1)).containsExactly(owner);
+  }
+
+  @Test
+  void aBatchStaysWithinItsBoundAndNothingIsLost() throws Exception {
+    wire.holdFirst = new CountDownLatch(1);
+    WriteSender s = sender();
+    s.sendAsync(ClusterMessages.TYPE_ENTRIES, body("first"));
+    assertThat(wire.firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    String tenKb = "x".repeat(10_000);
+    for (int i = 0; i < 20; i++) {
+      s.sendAsync(ClusterMessages.TYPE_ENTRIES, body(i + tenKb));
+    }
+    wire.holdFirst.countDown();
+
+    AtomicInteger seen = new AtomicInteger();
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      int n = 0;
+      for (byte[] f : wire.frames) {
+        n += writesIn(f).size();
+      }
+      seen.set(n);
+      return n == 21;
+    });
+    List<String> order = new ArrayList<>();
+    for (byte[] f : wire.frames) {
+      assertThat(f.length).isLessThan(WriteSender.MAX_BATCH_BYTES + 1000);
+      order.addAll(writesIn(f));
+    }
+    assertThat(wire.frames.size()).isGreaterThan(2);
+    for (int i = 0; i < 20; i++) {
+      assertThat(order.get(i + 1)).startsWith(Integer.toString(i));
+    }
+  }
+
+  @Test
+  void aFailedSendFailsTheSyncWritesItCarriedAndReportsTheAsyncOnes() {
+    wire.failWith = new IllegalStateException("channel closed");
+    WriteSender s = sender();
+    CompletableFuture<RspList<Object>> acks = s.sendSync(ClusterMessages.TYPE_ENTRIES, body("c"), List.of(UUID.randomUUID()));
+    assertThatThrownBy(acks::get).isInstanceOf(ExecutionException.class).hasMessageContaining("channel closed");
+    s.sendAsync(ClusterMessages.TYPE_ENTRIES, body("a"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> asyncFailures.size() == 1);
+  }
+
+  @Test
+  void closeSendsWhatIsQueued() throws Exception {
+    wire.holdFirst = new CountDownLatch(1);
+    WriteSender s = sender();
+    s.sendAsync(ClusterMessages.TYPE_ENTRIES, body("a"));
+    assertThat(wire.firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    s.sendAsync(ClusterMessages.TYPE_ENTRIES, body("b"));
+    wire.holdFirst.countDown();
+    s.close();
+    sender = null;
+    List<String> all = new ArrayList<>();
+    for (byte[] f : wire.frames) {
+      all.addAll(writesIn(f));
+    }
+    assertThat(all).containsExactly("a", "b");
+  }
+}
