@@ -555,7 +555,8 @@ public final class ClusterNode implements AutoCloseable {
       }
       RspList<Object> rsps;
       try {
-        rsps = acks.get(settings.syncTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        // A write may wait for the message before it (WriteSender's window), then for its own acks.
+        rsps = acks.get(2 * settings.syncTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
       } catch (InterruptedException ex) {
         Thread.currentThread().interrupt();
         return failed("interrupted while waiting for acknowledgements", ex);

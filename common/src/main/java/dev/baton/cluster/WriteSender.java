@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -24,14 +25,20 @@ import org.jgroups.util.RspList;
  *
  * <p>An async write returns at once and a background thread sends it, with whatever else queued
  * meanwhile. A sync write is sent by its caller, together with every write queued before it, so its
- * order against earlier async writes holds and it waits for no thread switch; its future completes
- * with the acknowledgements of the message that carried it. A write is never held back to wait for
- * others: a batch is only what accumulated while the previous message was being sent.
+ * order against earlier async writes holds and it waits for no thread switch, unless a message of
+ * sync writes is still waiting for its acknowledgements: then it queues, and goes out with every
+ * sync write made meanwhile as soon as those acknowledgements are in (group commit: under load one
+ * round trip carries many writes; alone, a write goes at once). Its future completes with the
+ * acknowledgements of the message that carried it. An async write is never held back to wait for
+ * others: its batch is what accumulated while the previous message was being sent.
  */
 final class WriteSender implements AutoCloseable {
 
   /** Largest batch body; a single write larger than this is sent alone. Below FRAG2's 60 KB fragments. */
   static final int MAX_BATCH_BYTES = 56 * 1024;
+
+  /** Messages of sync writes awaiting acknowledgements at once; later sync writes queue behind them. */
+  static final int SYNC_WINDOW = 1;
 
   /** Multicasts one frame and returns the acknowledgements of {@code ackFrom}, or null when that is empty. */
   interface Transport {
@@ -46,6 +53,7 @@ final class WriteSender implements AutoCloseable {
   private final Consumer<Exception> onAsyncFailure;
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final ReentrantLock sending = new ReentrantLock();
+  private final AtomicInteger syncInFlight = new AtomicInteger();
   private final Thread thread;
   private volatile boolean idle;
   private volatile boolean closed;
@@ -75,14 +83,15 @@ final class WriteSender implements AutoCloseable {
 
   /**
    * Sends a write, after every write queued before it, and returns the acknowledgements of the
-   * message that carries it; they include at least those of {@code ackFrom}.
+   * message that carries it; they include at least those of {@code ackFrom}. Sent when this returns,
+   * or, if sync writes are awaiting acknowledgements, queued to go out when they are in.
    */
   CompletableFuture<RspList<Object>> sendSync(int type, byte[] body, List<Address> ackFrom) {
     CompletableFuture<RspList<Object>> acks = new CompletableFuture<>();
     queue.add(new Pending(new ClusterMessages.Part(type, body), ackFrom, acks));
     sending.lock();
     try {
-      drain(); // ours is sent by now: by this drain, or by the holder of the lock before us
+      drain(false);
     } finally {
       sending.unlock();
     }
@@ -91,27 +100,36 @@ final class WriteSender implements AutoCloseable {
 
   private void run() {
     while (!closed) {
-      if (queue.isEmpty()) {
-        idle = true;
-        if (queue.isEmpty() && !closed) {
-          LockSupport.park(this);
+      if (canSend()) {
+        sending.lock();
+        try {
+          drain(false);
+        } finally {
+          sending.unlock();
         }
-        idle = false;
         continue;
       }
-      sending.lock();
-      try {
-        drain();
-      } finally {
-        sending.unlock();
+      idle = true;
+      if (!canSend() && !closed) {
+        LockSupport.park(this);
       }
+      idle = false;
     }
   }
 
-  /** Sends everything queued, in order, in batches. Holds {@link #sending}. */
-  private void drain() {
+  /** Whether the head of the queue may go out now. */
+  private boolean canSend() {
+    Pending head = queue.peek();
+    return head != null && (head.acks() == null || syncInFlight.get() < SYNC_WINDOW);
+  }
+
+  /**
+   * Sends what is queued, in order, in batches; stops at a sync write while the window is full,
+   * unless {@code all}. Holds {@link #sending}.
+   */
+  private void drain(boolean all) {
     List<Pending> batch = new ArrayList<>();
-    while (!queue.isEmpty()) {
+    while (all ? !queue.isEmpty() : canSend()) {
       int bytes = 0;
       Pending next;
       while ((next = queue.peek()) != null
@@ -147,6 +165,14 @@ final class WriteSender implements AutoCloseable {
     metrics.bytesSent.add(frame.length);
     try {
       CompletableFuture<RspList<Object>> acks = transport.cast(frame, ackFrom);
+      if (acks != null) {
+        syncInFlight.incrementAndGet();
+        // May run on a JGroups receiver thread: only wake the sender thread there, never send.
+        acks.whenComplete((rsps, ex) -> {
+          syncInFlight.decrementAndGet();
+          LockSupport.unpark(thread);
+        });
+      }
       for (Pending p : batch) {
         if (p.acks() != null) {
           acks.whenComplete((rsps, ex) -> {
@@ -178,7 +204,7 @@ final class WriteSender implements AutoCloseable {
     }
     sending.lock();
     try {
-      drain();
+      drain(true);
     } finally {
       sending.unlock();
     }

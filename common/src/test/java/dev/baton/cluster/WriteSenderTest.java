@@ -40,6 +40,10 @@ class WriteSenderTest {
     final CountDownLatch firstStarted = new CountDownLatch(1);
     volatile CountDownLatch holdFirst = new CountDownLatch(0);
     final RspList<Object> acks = new RspList<>();
+    /** When set, sync casts return these futures in turn instead of completed acknowledgements. */
+    final java.util.concurrent.BlockingQueue<CompletableFuture<RspList<Object>>> pendingAcks =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    volatile boolean holdAcks;
     volatile Exception failWith;
 
     @Override
@@ -51,7 +55,15 @@ class WriteSenderTest {
       }
       frames.add(frame);
       ackFrom.add(Set.copyOf(from));
-      return from.isEmpty() ? null : CompletableFuture.completedFuture(acks);
+      if (from.isEmpty()) {
+        return null;
+      }
+      if (holdAcks) {
+        CompletableFuture<RspList<Object>> f = new CompletableFuture<>();
+        pendingAcks.add(f);
+        return f;
+      }
+      return CompletableFuture.completedFuture(acks);
     }
   }
 
@@ -130,6 +142,27 @@ class WriteSenderTest {
     assertThat(wire.frames).hasSize(2);
     assertThat(writesIn(wire.frames.get(1))).containsExactly("b", "c");
     assertThat(wire.ackFrom.get(1)).containsExactly(owner);
+  }
+
+  @Test
+  void syncWritesMadeWhileOneAwaitsItsAcksGoOutTogetherWhenTheyAreIn() throws Exception {
+    wire.holdAcks = true;
+    WriteSender s = sender();
+    Address owner = UUID.randomUUID();
+    CompletableFuture<RspList<Object>> first = s.sendSync(ClusterMessages.TYPE_ENTRIES, body("a"), List.of(owner));
+    assertThat(wire.frames).hasSize(1);
+    CompletableFuture<RspList<Object>> second = s.sendSync(ClusterMessages.TYPE_ENTRIES, body("b"), List.of(owner));
+    CompletableFuture<RspList<Object>> third = s.sendSync(ClusterMessages.TYPE_DELTA, body("c"), List.of(owner));
+    assertThat(wire.frames).as("held while the first awaits its acknowledgements").hasSize(1);
+    assertThat(second).isNotDone();
+
+    wire.pendingAcks.take().complete(wire.acks);
+    assertThat(first).isCompleted();
+    await().atMost(Duration.ofSeconds(10)).until(() -> wire.frames.size() == 2);
+    assertThat(writesIn(wire.frames.get(1))).containsExactly("b", "c");
+    wire.pendingAcks.take().complete(wire.acks);
+    assertThat(second).isCompleted();
+    assertThat(third).isCompleted();
   }
 
   @Test
