@@ -425,9 +425,10 @@ public final class ClusterNode implements AutoCloseable {
 
   /**
    * Like {@link #putDelta} ({@code base} and {@code delta} may be null for a whole new value), but
-   * returns as soon as the write is applied here and sent: the caller
-   * waits for the acknowledgements with {@link Write#awaitReplicated()} when it likes, for example
-   * after releasing a lock, so that concurrent writers of one key each wait only for their own
+   * returns as soon as the write is applied here and handed to the node's sender (sent, or queued
+   * behind a message in flight, see {@link WriteSender}): the caller waits for the
+   * acknowledgements with {@link Write#awaitReplicated()} when it likes, for example after
+   * releasing a lock, so that concurrent writers of one key each wait only for their own
    * acknowledgements. Writes started in some order by one thread (or under one lock) reach every
    * node in that order.
    */

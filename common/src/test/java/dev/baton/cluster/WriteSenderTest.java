@@ -16,7 +16,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jgroups.Address;
 import org.jgroups.util.RspList;
@@ -79,6 +78,15 @@ class WriteSenderTest {
     return sender;
   }
 
+  /** A sender whose first message, the async write "a", is on the wire and held there. */
+  private WriteSender busySendingA() throws InterruptedException {
+    wire.holdFirst = new CountDownLatch(1);
+    WriteSender s = sender();
+    s.sendAsync(ClusterMessages.TYPE_ENTRIES, body("a"));
+    assertThat(wire.firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    return s;
+  }
+
   private static byte[] body(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
@@ -107,10 +115,7 @@ class WriteSenderTest {
 
   @Test
   void writesQueuedBehindASendGoOutTogetherInTheirOrder() throws Exception {
-    wire.holdFirst = new CountDownLatch(1);
-    WriteSender s = sender();
-    s.sendAsync(ClusterMessages.TYPE_ENTRIES, body("a"));
-    assertThat(wire.firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    WriteSender s = busySendingA();
     s.sendAsync(ClusterMessages.TYPE_ENTRIES, body("b"));
     s.sendAsync(ClusterMessages.TYPE_DELTA, body("c"));
     s.sendAsync(ClusterMessages.TYPE_ENTRIES, body("d"));
@@ -124,11 +129,8 @@ class WriteSenderTest {
 
   @Test
   void aSyncWriteTravelsAfterTheWritesQueuedBeforeItAndGetsItsMessagesAcks() throws Exception {
-    wire.holdFirst = new CountDownLatch(1);
-    WriteSender s = sender();
+    WriteSender s = busySendingA();
     Address owner = UUID.randomUUID();
-    s.sendAsync(ClusterMessages.TYPE_ENTRIES, body("a"));
-    assertThat(wire.firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
     s.sendAsync(ClusterMessages.TYPE_ENTRIES, body("b"));
     AtomicReference<CompletableFuture<RspList<Object>>> acks = new AtomicReference<>();
     Thread writer = new Thread(() -> acks.set(s.sendSync(ClusterMessages.TYPE_ENTRIES, body("c"), List.of(owner))));
@@ -167,23 +169,18 @@ class WriteSenderTest {
 
   @Test
   void aBatchStaysWithinItsBoundAndNothingIsLost() throws Exception {
-    wire.holdFirst = new CountDownLatch(1);
-    WriteSender s = sender();
-    s.sendAsync(ClusterMessages.TYPE_ENTRIES, body("first"));
-    assertThat(wire.firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    WriteSender s = busySendingA();
     String tenKb = "x".repeat(10_000);
     for (int i = 0; i < 20; i++) {
       s.sendAsync(ClusterMessages.TYPE_ENTRIES, body(i + tenKb));
     }
     wire.holdFirst.countDown();
 
-    AtomicInteger seen = new AtomicInteger();
     await().atMost(Duration.ofSeconds(10)).until(() -> {
       int n = 0;
       for (byte[] f : wire.frames) {
         n += writesIn(f).size();
       }
-      seen.set(n);
       return n == 21;
     });
     List<String> order = new ArrayList<>();
@@ -209,10 +206,7 @@ class WriteSenderTest {
 
   @Test
   void closeSendsWhatIsQueued() throws Exception {
-    wire.holdFirst = new CountDownLatch(1);
-    WriteSender s = sender();
-    s.sendAsync(ClusterMessages.TYPE_ENTRIES, body("a"));
-    assertThat(wire.firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    WriteSender s = busySendingA();
     s.sendAsync(ClusterMessages.TYPE_ENTRIES, body("b"));
     wire.holdFirst.countDown();
     s.close();

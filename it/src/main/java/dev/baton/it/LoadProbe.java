@@ -18,7 +18,8 @@ public final class LoadProbe {
   /**
    * One row of a comparison: a session on {@code n1}, {@code wrk} against it ({@code seconds} of
    * warm-up, so that every manager is measured with its code compiled, then {@code seconds}
-   * measured), then {@link #failover} of {@code count} sessions to {@code n2}.
+   * measured), 3 s of the same load on {@code n2} (a node behind a balancer serves too), then
+   * {@link #failover} of {@code count} sessions to {@code n2}.
    */
   public static String row(String name, ServerNode n1, ServerNode n2, int seconds, int count) throws Exception {
     ShopClient one = new ShopClient();
@@ -26,6 +27,10 @@ public final class LoadProbe {
     String url = "http://127.0.0.1:" + n1.httpPort() + "/shop/public/blob?size=1024";
     wrk(one.sessionId(), url, seconds);
     String[] load = wrk(one.sessionId(), url, seconds);
+    // Behind a balancer node2 serves too: its request path is compiled before node1 dies.
+    ShopClient two = new ShopClient();
+    two.get(n2.httpPort(), "/shop/public/blob?size=1024");
+    wrk(two.sessionId(), "http://127.0.0.1:" + n2.httpPort() + "/shop/public/blob?size=1024", 3);
     return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |", name, load[0], load[1], load[2], failover(n1, n2, count));
   }
 

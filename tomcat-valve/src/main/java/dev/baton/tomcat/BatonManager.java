@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.catalina.Context;
 import org.apache.catalina.Engine;
@@ -244,7 +246,7 @@ public class BatonManager extends ManagerBase {
           && entry.origin() == local.baseEntry.origin()) {
         return local;
       }
-      if (local.baseEntry == null && !local.dirty.isEmpty()) {
+      if (local.baseEntry == null && local.hasChanges()) {
         return local;
       }
       if (entry.origin() == node.nodeId()) {
@@ -268,7 +270,7 @@ public class BatonManager extends ManagerBase {
     }
     BatonSession s = into != null ? into : (BatonSession) createEmptySession();
     s.clearRestoredAttributes();
-    s.unreadable.clear();
+    s.unreadable = null;
     ClassLoader loader = getContext().getLoader() != null ? getContext().getLoader().getClassLoader()
         : Thread.currentThread().getContextClassLoader();
     for (Map.Entry<String, byte[]> a : record.attributes().entrySet()) {
@@ -276,6 +278,9 @@ public class BatonManager extends ManagerBase {
         s.restoreAttribute(a.getKey(), serializer.deserialize(a.getKey(), a.getValue(), loader));
       } catch (AttributeException e) {
         // Kept as bytes: written back untouched, readable by a node that has the class or the pattern.
+        if (s.unreadable == null) {
+          s.unreadable = new ConcurrentHashMap<>();
+        }
         s.unreadable.put(a.getKey(), a.getValue());
         warn(e.getMessage());
       }
@@ -300,8 +305,8 @@ public class BatonManager extends ManagerBase {
       s.setPrincipal(null);
       s.setAuthType(null);
     }
-    s.dirty.clear();
-    s.accessed.clear();
+    s.takeDirty();
+    s.takeAccessed();
     s.baseEntry = entry;
     s.baseLastNode = record.lastNode();
     s.boundTls = record.tls();
@@ -351,8 +356,6 @@ public class BatonManager extends ManagerBase {
     s.baseEntry = write.entry();
     s.baseLastNode = after.lastNode();
     s.boundTls = after.tls();
-    s.dirty.clear();
-    s.accessed.clear();
     return write;
   }
 
@@ -368,11 +371,14 @@ public class BatonManager extends ManagerBase {
       r.auth(new AuthInfo(p.getName(), Objects.requireNonNullElse(s.getAuthType(), "UNKNOWN"), roles));
     }
     r.tls(tlsIdentity(request, before));
+    // Taken before the attributes are read: a change made from now on is noted for the next flush.
+    Set<String> dirty = s.takeDirty();
+    Set<String> accessed = s.takeAccessed();
     for (String name : java.util.Collections.list(s.getAttributeNames())) {
       Object value = s.rawAttribute(name);
       byte[] old = before == null ? null : before.attribute(name);
-      boolean changed = old == null || s.dirty.contains(name)
-          || (dirtyPolicy == DirtyPolicy.ACCESSED && s.accessed.contains(name));
+      boolean changed = old == null || dirty.contains(name)
+          || (dirtyPolicy == DirtyPolicy.ACCESSED && accessed.contains(name));
       if (!changed) {
         r.attribute(name, old);
         continue;
@@ -388,7 +394,10 @@ public class BatonManager extends ManagerBase {
         }
       }
     }
-    s.unreadable.forEach(r::attribute);
+    Map<String, byte[]> unreadable = s.unreadable;
+    if (unreadable != null) {
+      unreadable.forEach(r::attribute);
+    }
     return r;
   }
 

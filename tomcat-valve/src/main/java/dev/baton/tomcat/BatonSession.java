@@ -3,6 +3,8 @@ package dev.baton.tomcat;
 import dev.baton.state.SessionValues;
 import dev.baton.state.StateEntry;
 import dev.baton.state.TlsIdentity;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +18,19 @@ import org.apache.catalina.session.StandardSession;
 public class BatonSession extends StandardSession {
 
   private static final long serialVersionUID = 1L;
+  private static final VarHandle DIRTY;
+  private static final VarHandle ACCESSED;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      DIRTY = lookup.findVarHandle(BatonSession.class, "dirty", Set.class);
+      ACCESSED = lookup.findVarHandle(BatonSession.class, "accessed", Set.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   /**
    * The entry this node last wrote or loaded, whose value is the session's record; null for a
    * session not yet replicated. The record itself is decoded again when a flush needs it rather than
@@ -25,15 +40,18 @@ public class BatonSession extends StandardSession {
   /** Of that record, what is read between flushes: the node that wrote it, the bound TLS identity. */
   transient volatile String baseLastNode;
   transient volatile TlsIdentity boundTls;
-  /** Attributes set or removed since the last replication. */
-  final transient Set<String> dirty = ConcurrentHashMap.newKeySet();
-  /** Mutable attributes read since the last replication. */
-  final transient Set<String> accessed = ConcurrentHashMap.newKeySet();
+  /**
+   * Attributes set or removed since the last flush took them, and mutable attributes read since
+   * then; null while there are none, as for most sessions most of the time (a set per session
+   * would cost every idle session its memory).
+   */
+  private transient volatile Set<String> dirty;
+  private transient volatile Set<String> accessed;
   /** The cache key and the id it was made for (it changes only when the id's route-free part does). */
   transient volatile byte[] key;
   transient volatile String keyId;
-  /** Attributes this node could not deserialize: kept as bytes so they are not lost. */
-  final transient Map<String, byte[]> unreadable = new ConcurrentHashMap<>();
+  /** Attributes this node could not deserialize, kept as bytes so they are not lost; null if none. */
+  transient volatile Map<String, byte[]> unreadable;
   /** Requests of this session that finished and want their changes replicated (group commit). */
   final transient java.util.concurrent.atomic.AtomicLong finished = new java.util.concurrent.atomic.AtomicLong();
   /** The last request number whose changes a flush has taken in; guarded by the session lock. */
@@ -59,15 +77,63 @@ public class BatonSession extends StandardSession {
   @Override
   public void setAttribute(String name, Object value, boolean notify) {
     super.setAttribute(name, value, notify);
-    dirty.add(name);
-    unreadable.remove(name);
+    note(DIRTY, name);
+    forgetUnreadable(name);
   }
 
   @Override
   public void removeAttribute(String name, boolean notify) {
     super.removeAttribute(name, notify);
-    dirty.add(name);
-    unreadable.remove(name);
+    note(DIRTY, name);
+    forgetUnreadable(name);
+  }
+
+  private void forgetUnreadable(String name) {
+    Map<String, byte[]> m = unreadable;
+    if (m != null) {
+      m.remove(name);
+    }
+  }
+
+  /**
+   * Notes {@code name} in the set of {@code field}, made on first use. A flush may take the set
+   * meanwhile: if it took it before our note landed, the name is noted again in the next set, so
+   * that no change made after a flush read the attributes goes unreplicated.
+   */
+  @SuppressWarnings("unchecked")
+  private void note(VarHandle field, String name) {
+    for (;;) {
+      Set<String> names = (Set<String>) field.getVolatile(this);
+      if (names == null) {
+        names = ConcurrentHashMap.newKeySet(4);
+        if (!field.compareAndSet(this, null, names)) {
+          continue;
+        }
+      }
+      names.add(name);
+      if (field.getVolatile(this) == names) {
+        return;
+      }
+    }
+  }
+
+  /** Takes the attributes set or removed since the last call: the ones a flush serializes again. */
+  @SuppressWarnings("unchecked")
+  Set<String> takeDirty() {
+    Set<String> names = (Set<String>) DIRTY.getAndSet(this, null);
+    return names == null ? Set.of() : names;
+  }
+
+  /** Takes the mutable attributes read since the last call. */
+  @SuppressWarnings("unchecked")
+  Set<String> takeAccessed() {
+    Set<String> names = (Set<String>) ACCESSED.getAndSet(this, null);
+    return names == null ? Set.of() : names;
+  }
+
+  /** Whether an attribute was set or removed since the last flush. */
+  boolean hasChanges() {
+    return dirty != null;
   }
 
   @Override
@@ -79,7 +145,7 @@ public class BatonSession extends StandardSession {
     }
     Object value = super.getAttribute(name);
     if (value != null && batonManager().dirtyPolicy() == DirtyPolicy.ACCESSED && !SessionValues.isImmutable(value)) {
-      accessed.add(name);
+      note(ACCESSED, name);
     }
     return value;
   }
