@@ -505,10 +505,10 @@ public final class ClusterNode implements AutoCloseable {
     List<Address> targets = new ArrayList<>(m.owners(keyHash));
     targets.remove(self());
     if (mode == WriteMode.ASYNC || targets.isEmpty()) {
-      sender.sendAsync(type, body);
+      sender.sendAsync(e, type, body);
       return new Write(e, null, List.of());
     }
-    return new Write(e, sender.sendSync(type, body, targets), targets);
+    return new Write(e, sender.sendSync(e, type, body, targets), targets);
   }
 
   /** How {@link WriteSender} puts a message of writes on the wire. */

@@ -1,10 +1,15 @@
 package dev.baton.cluster;
 
 import dev.baton.codec.ClusterMessages;
+import dev.baton.state.StateEntry;
+import dev.baton.state.Versions;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -30,7 +35,8 @@ import org.jgroups.util.RspList;
  * sync write made meanwhile as soon as those acknowledgements are in (group commit: under load one
  * round trip carries many writes; alone, a write goes at once). Its future completes with the
  * acknowledgements of the message that carried it. An async write is never held back to wait for
- * others: its batch is what accumulated while the previous message was being sent.
+ * others: its batch is what accumulated while the previous message was being sent. A batch does
+ * not carry writes of a key that a newer whole entry of that key in the same batch replaces.
  */
 final class WriteSender implements AutoCloseable {
 
@@ -45,7 +51,9 @@ final class WriteSender implements AutoCloseable {
     CompletableFuture<RspList<Object>> cast(byte[] frame, Collection<Address> ackFrom) throws Exception;
   }
 
-  private record Pending(ClusterMessages.Part part, List<Address> ackFrom, CompletableFuture<RspList<Object>> acks) {}
+  /** A write to send: the entry it wrote (key and version), its message, and, if sync, its acks. */
+  private record Pending(StateEntry written, ClusterMessages.Part part, List<Address> ackFrom,
+      CompletableFuture<RspList<Object>> acks) {}
 
   private final Frames frames;
   private final Transport transport;
@@ -73,9 +81,13 @@ final class WriteSender implements AutoCloseable {
     thread.start();
   }
 
-  /** Queues a write whose sender does not wait for acknowledgements; returns at once. */
-  void sendAsync(int type, byte[] body) {
-    queue.add(new Pending(new ClusterMessages.Part(type, body), null, null));
+  /**
+   * Queues a write whose sender does not wait for acknowledgements; returns at once.
+   *
+   * @param written the entry the write made (its key and version)
+   */
+  void sendAsync(StateEntry written, int type, byte[] body) {
+    queue.add(new Pending(written, new ClusterMessages.Part(type, body), null, null));
     if (idle) {
       LockSupport.unpark(thread);
     }
@@ -86,9 +98,9 @@ final class WriteSender implements AutoCloseable {
    * message that carries it; they include at least those of {@code ackFrom}. Sent when this returns,
    * or, if sync writes are awaiting acknowledgements, queued to go out when they are in.
    */
-  CompletableFuture<RspList<Object>> sendSync(int type, byte[] body, List<Address> ackFrom) {
+  CompletableFuture<RspList<Object>> sendSync(StateEntry written, int type, byte[] body, List<Address> ackFrom) {
     CompletableFuture<RspList<Object>> acks = new CompletableFuture<>();
-    queue.add(new Pending(new ClusterMessages.Part(type, body), ackFrom, acks));
+    queue.add(new Pending(written, new ClusterMessages.Part(type, body), ackFrom, acks));
     sending.lock();
     try {
       drain(false);
@@ -144,14 +156,9 @@ final class WriteSender implements AutoCloseable {
   }
 
   private void send(List<Pending> batch) {
-    byte[] frame;
-    if (batch.size() == 1) {
-      frame = frames.frame(batch.get(0).part().type(), batch.get(0).part().buf());
-    } else {
-      List<ClusterMessages.Part> parts = new ArrayList<>(batch.size());
-      batch.forEach(p -> parts.add(p.part()));
-      frame = frames.frame(ClusterMessages.TYPE_BATCH, ClusterMessages.batch(parts));
-    }
+    List<ClusterMessages.Part> parts = batch.size() == 1 ? List.of(batch.get(0).part()) : partsOf(batch);
+    byte[] frame = parts.size() == 1 ? frames.frame(parts.get(0).type(), parts.get(0).buf())
+        : frames.frame(ClusterMessages.TYPE_BATCH, ClusterMessages.batch(parts));
     Set<Address> ackFrom = new LinkedHashSet<>();
     boolean anyAsync = false;
     for (Pending p : batch) {
@@ -190,6 +197,30 @@ final class WriteSender implements AutoCloseable {
         onAsyncFailure.accept(ex);
       }
     }
+  }
+
+  /**
+   * The parts of a batch, less the writes that a newer whole entry of the same key in the batch
+   * makes redundant (receivers would apply them only to overwrite them): a session written by
+   * several requests while the previous message was on its way travels once. The acknowledgements
+   * of the message still cover every write of the batch. Judged by version, not by queue order:
+   * two threads may queue their writes of one key in the other order.
+   */
+  private static List<ClusterMessages.Part> partsOf(List<Pending> batch) {
+    Map<ByteBuffer, StateEntry> newestWhole = new HashMap<>();
+    for (Pending p : batch) {
+      if (p.part().type() == ClusterMessages.TYPE_ENTRIES) {
+        newestWhole.merge(ByteBuffer.wrap(p.written().key()), p.written(), (a, b) -> Versions.isNewer(b, a) ? b : a);
+      }
+    }
+    List<ClusterMessages.Part> parts = new ArrayList<>(batch.size());
+    for (Pending p : batch) {
+      StateEntry whole = newestWhole.get(ByteBuffer.wrap(p.written().key()));
+      if (whole == null || !Versions.isNewer(whole, p.written())) {
+        parts.add(p.part());
+      }
+    }
+    return parts;
   }
 
   /** Sends what is queued and stops the background thread. */

@@ -54,13 +54,16 @@ class FaultTest {
       discard(n).setUpDiscardRate(0.05).setDownDiscardRate(0.05);
     }
     int writes = 3000;
-    // 16 KB values: a few writes to a message, so that the 3,000 writes take ~1,000 messages and
-    // the 5 % loss surely hits some (small writes queued up would travel in a handful of batches).
+    int keys = 10;
+    // 16 KB values: at most three writes to a message, so that the 3,000 writes take ~1,000
+    // messages and the 5 % loss surely hits some (small writes queued up would travel in a handful
+    // of batches). Ten keys written in turn: each key over and over, so a reordered or duplicated
+    // delivery would show up as stale, but never twice in one message, where the newer write would
+    // rightly replace the older.
     String padding = ":" + "x".repeat(16_000);
     long start = System.nanoTime();
     for (int i = 0; i < writes; i++) {
-      // One key written over and over: a reordered or duplicated delivery would show up as stale.
-      nodes.get(0).put(b("seq"), b(i + padding), 0);
+      nodes.get(0).put(b("seq" + i % keys), b(i + padding), 0);
     }
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       for (ClusterNode n : nodes.subList(1, 3)) {
@@ -70,7 +73,10 @@ class FaultTest {
     double seconds = (System.nanoTime() - start) / 1e9;
     for (ClusterNode n : nodes.subList(1, 3)) {
       assertThat(n.metrics().getCopiesStale()).as("no duplicate, no reordering").isZero();
-      assertThat(new String(n.get(b("seq")).value(), StandardCharsets.UTF_8)).isEqualTo((writes - 1) + padding);
+      for (int k = 0; k < keys; k++) {
+        assertThat(new String(n.get(b("seq" + k)).value(), StandardCharsets.UTF_8))
+            .isEqualTo((writes - keys + k) + padding);
+      }
       assertThat(n.metrics().getRetransmissionRequests()).as("NAKACK2 had to repair losses").isPositive();
     }
     System.out.printf("5%% loss each way: %d async writes delivered to 2 members in %.2f s (%.0f writes/s)%n",

@@ -82,9 +82,20 @@ class WriteSenderTest {
   private WriteSender busySendingA() throws InterruptedException {
     wire.holdFirst = new CountDownLatch(1);
     WriteSender s = sender();
-    s.sendAsync(ClusterMessages.TYPE_ENTRIES, body("a"));
+    s.sendAsync(write("a"), ClusterMessages.TYPE_ENTRIES, body("a"));
     assertThat(wire.firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
     return s;
+  }
+
+  private final java.util.concurrent.atomic.AtomicLong versions = new java.util.concurrent.atomic.AtomicLong();
+
+  /** The entry a write of key {@code key} made, under the next version. */
+  private dev.baton.state.StateEntry write(String key) {
+    return write(key, versions.incrementAndGet());
+  }
+
+  private static dev.baton.state.StateEntry write(String key, long version) {
+    return new dev.baton.state.EntryCopy(body(key), null, version, 1, 0, 0, 0);
   }
 
   private static byte[] body(String s) {
@@ -107,7 +118,7 @@ class WriteSenderTest {
 
   @Test
   void anAsyncWriteIsSentWithoutWaitingForAnother() throws Exception {
-    sender().sendAsync(ClusterMessages.TYPE_ENTRIES, body("a"));
+    sender().sendAsync(write("a"), ClusterMessages.TYPE_ENTRIES, body("a"));
     await().atMost(Duration.ofSeconds(10)).until(() -> wire.frames.size() == 1);
     assertThat(writesIn(wire.frames.get(0))).containsExactly("a");
     assertThat(wire.ackFrom.get(0)).isEmpty();
@@ -116,9 +127,9 @@ class WriteSenderTest {
   @Test
   void writesQueuedBehindASendGoOutTogetherInTheirOrder() throws Exception {
     WriteSender s = busySendingA();
-    s.sendAsync(ClusterMessages.TYPE_ENTRIES, body("b"));
-    s.sendAsync(ClusterMessages.TYPE_DELTA, body("c"));
-    s.sendAsync(ClusterMessages.TYPE_ENTRIES, body("d"));
+    s.sendAsync(write("b"), ClusterMessages.TYPE_ENTRIES, body("b"));
+    s.sendAsync(write("c"), ClusterMessages.TYPE_DELTA, body("c"));
+    s.sendAsync(write("d"), ClusterMessages.TYPE_ENTRIES, body("d"));
     wire.holdFirst.countDown();
 
     await().atMost(Duration.ofSeconds(10)).until(() -> wire.frames.size() == 2);
@@ -131,9 +142,9 @@ class WriteSenderTest {
   void aSyncWriteTravelsAfterTheWritesQueuedBeforeItAndGetsItsMessagesAcks() throws Exception {
     WriteSender s = busySendingA();
     Address owner = UUID.randomUUID();
-    s.sendAsync(ClusterMessages.TYPE_ENTRIES, body("b"));
+    s.sendAsync(write("b"), ClusterMessages.TYPE_ENTRIES, body("b"));
     AtomicReference<CompletableFuture<RspList<Object>>> acks = new AtomicReference<>();
-    Thread writer = new Thread(() -> acks.set(s.sendSync(ClusterMessages.TYPE_ENTRIES, body("c"), List.of(owner))));
+    Thread writer = new Thread(() -> acks.set(s.sendSync(write("c"), ClusterMessages.TYPE_ENTRIES, body("c"), List.of(owner))));
     writer.start();
     await().atMost(Duration.ofSeconds(10)).until(() -> writer.getState() == Thread.State.WAITING);
     wire.holdFirst.countDown();
@@ -151,10 +162,10 @@ class WriteSenderTest {
     wire.holdAcks = true;
     WriteSender s = sender();
     Address owner = UUID.randomUUID();
-    CompletableFuture<RspList<Object>> first = s.sendSync(ClusterMessages.TYPE_ENTRIES, body("a"), List.of(owner));
+    CompletableFuture<RspList<Object>> first = s.sendSync(write("a"), ClusterMessages.TYPE_ENTRIES, body("a"), List.of(owner));
     assertThat(wire.frames).hasSize(1);
-    CompletableFuture<RspList<Object>> second = s.sendSync(ClusterMessages.TYPE_ENTRIES, body("b"), List.of(owner));
-    CompletableFuture<RspList<Object>> third = s.sendSync(ClusterMessages.TYPE_DELTA, body("c"), List.of(owner));
+    CompletableFuture<RspList<Object>> second = s.sendSync(write("b"), ClusterMessages.TYPE_ENTRIES, body("b"), List.of(owner));
+    CompletableFuture<RspList<Object>> third = s.sendSync(write("c"), ClusterMessages.TYPE_DELTA, body("c"), List.of(owner));
     assertThat(wire.frames).as("held while the first awaits its acknowledgements").hasSize(1);
     assertThat(second).isNotDone();
 
@@ -168,11 +179,27 @@ class WriteSenderTest {
   }
 
   @Test
+  void aNewerWholeEntryLeavesTheBatchsOlderWritesOfItsKeyOut() throws Exception {
+    WriteSender s = busySendingA();
+    s.sendAsync(write("cart", 10), ClusterMessages.TYPE_ENTRIES, body("cart v10"));
+    s.sendAsync(write("cart", 11), ClusterMessages.TYPE_DELTA, body("cart v11, a delta"));
+    s.sendAsync(write("other", 12), ClusterMessages.TYPE_ENTRIES, body("other v12"));
+    s.sendAsync(write("cart", 13), ClusterMessages.TYPE_ENTRIES, body("cart v13"));
+    s.sendAsync(write("cart", 14), ClusterMessages.TYPE_DELTA, body("cart v14, a delta on v13"));
+    // Queued last but older (another thread's write): receivers would ignore it anyway.
+    s.sendAsync(write("cart", 9), ClusterMessages.TYPE_ENTRIES, body("cart v9"));
+    wire.holdFirst.countDown();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> wire.frames.size() == 2);
+    assertThat(writesIn(wire.frames.get(1))).containsExactly("other v12", "cart v13", "cart v14, a delta on v13");
+  }
+
+  @Test
   void aBatchStaysWithinItsBoundAndNothingIsLost() throws Exception {
     WriteSender s = busySendingA();
     String tenKb = "x".repeat(10_000);
     for (int i = 0; i < 20; i++) {
-      s.sendAsync(ClusterMessages.TYPE_ENTRIES, body(i + tenKb));
+      s.sendAsync(write(i + tenKb), ClusterMessages.TYPE_ENTRIES, body(i + tenKb));
     }
     wire.holdFirst.countDown();
 
@@ -198,16 +225,16 @@ class WriteSenderTest {
   void aFailedSendFailsTheSyncWritesItCarriedAndReportsTheAsyncOnes() {
     wire.failWith = new IllegalStateException("channel closed");
     WriteSender s = sender();
-    CompletableFuture<RspList<Object>> acks = s.sendSync(ClusterMessages.TYPE_ENTRIES, body("c"), List.of(UUID.randomUUID()));
+    CompletableFuture<RspList<Object>> acks = s.sendSync(write("c"), ClusterMessages.TYPE_ENTRIES, body("c"), List.of(UUID.randomUUID()));
     assertThatThrownBy(acks::get).isInstanceOf(ExecutionException.class).hasMessageContaining("channel closed");
-    s.sendAsync(ClusterMessages.TYPE_ENTRIES, body("a"));
+    s.sendAsync(write("a"), ClusterMessages.TYPE_ENTRIES, body("a"));
     await().atMost(Duration.ofSeconds(10)).until(() -> asyncFailures.size() == 1);
   }
 
   @Test
   void closeSendsWhatIsQueued() throws Exception {
     WriteSender s = busySendingA();
-    s.sendAsync(ClusterMessages.TYPE_ENTRIES, body("b"));
+    s.sendAsync(write("b"), ClusterMessages.TYPE_ENTRIES, body("b"));
     wire.holdFirst.countDown();
     s.close();
     sender = null;
