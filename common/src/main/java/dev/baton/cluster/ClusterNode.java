@@ -502,13 +502,15 @@ public final class ClusterNode implements AutoCloseable {
   /** Multicasts a write once; in sync mode the returned write can wait for the key's other owners. */
   private Write multicast(StateEntry e, Membership m, long keyHash, int type, byte[] body, WriteMode mode) {
     metrics.writes.increment();
-    List<Address> targets = new ArrayList<>(m.owners(keyHash));
-    targets.remove(self());
-    if (mode == WriteMode.ASYNC || targets.isEmpty()) {
-      sender.sendAsync(e, type, body);
-      return new Write(e, null, List.of());
+    if (mode == WriteMode.SYNC) {
+      List<Address> targets = new ArrayList<>(m.owners(keyHash));
+      targets.remove(self());
+      if (!targets.isEmpty()) {
+        return new Write(e, sender.sendSync(e, type, body, targets), targets);
+      }
     }
-    return new Write(e, sender.sendSync(e, type, body, targets), targets);
+    sender.sendAsync(e, type, body);
+    return new Write(e, null, List.of());
   }
 
   /** How {@link WriteSender} puts a message of writes on the wire. */

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -37,6 +38,10 @@ import org.jgroups.util.RspList;
  * acknowledgements of the message that carried it. An async write is never held back to wait for
  * others: its batch is what accumulated while the previous message was being sent. A batch does
  * not carry writes of a key that a newer whole entry of that key in the same batch replaces.
+ *
+ * <p>The queue is bounded in bytes ({@link #MAX_QUEUED_BYTES}): past it, an async writer sends what
+ * is queued itself, so a writer faster than the network waits for it (JGroups' flow control) instead
+ * of growing the heap.
  */
 final class WriteSender implements AutoCloseable {
 
@@ -45,6 +50,9 @@ final class WriteSender implements AutoCloseable {
 
   /** Messages of sync writes awaiting acknowledgements at once; later sync writes queue behind them. */
   static final int SYNC_WINDOW = 1;
+
+  /** Queued bytes past which an async writer sends the queue itself rather than leave it to the thread. */
+  static final long MAX_QUEUED_BYTES = 8L * 1024 * 1024;
 
   /** Multicasts one frame and returns the acknowledgements of {@code ackFrom}, or null when that is empty. */
   interface Transport {
@@ -62,6 +70,7 @@ final class WriteSender implements AutoCloseable {
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final ReentrantLock sending = new ReentrantLock();
   private final AtomicInteger syncInFlight = new AtomicInteger();
+  private final AtomicLong queuedBytes = new AtomicLong();
   private final Thread thread;
   private volatile boolean idle;
   private volatile boolean closed;
@@ -82,13 +91,16 @@ final class WriteSender implements AutoCloseable {
   }
 
   /**
-   * Queues a write whose sender does not wait for acknowledgements; returns at once.
+   * Queues a write whose sender does not wait for acknowledgements; returns at once, unless the
+   * queue is past {@link #MAX_QUEUED_BYTES}: then it sends the queue before returning.
    *
    * @param written the entry the write made (its key and version)
    */
   void sendAsync(StateEntry written, int type, byte[] body) {
-    queue.add(new Pending(written, new ClusterMessages.Part(type, body), null, null));
-    if (idle) {
+    enqueue(new Pending(written, new ClusterMessages.Part(type, body), null, null));
+    if (queuedBytes.get() > MAX_QUEUED_BYTES) {
+      drainHere();
+    } else if (idle) {
       LockSupport.unpark(thread);
     }
   }
@@ -100,25 +112,30 @@ final class WriteSender implements AutoCloseable {
    */
   CompletableFuture<RspList<Object>> sendSync(StateEntry written, int type, byte[] body, List<Address> ackFrom) {
     CompletableFuture<RspList<Object>> acks = new CompletableFuture<>();
-    queue.add(new Pending(written, new ClusterMessages.Part(type, body), ackFrom, acks));
+    enqueue(new Pending(written, new ClusterMessages.Part(type, body), ackFrom, acks));
+    drainHere();
+    return acks;
+  }
+
+  private void enqueue(Pending p) {
+    queuedBytes.addAndGet(p.part().len());
+    queue.add(p);
+  }
+
+  /** Sends what may go now, on the caller's thread. */
+  private void drainHere() {
     sending.lock();
     try {
       drain(false);
     } finally {
       sending.unlock();
     }
-    return acks;
   }
 
   private void run() {
     while (!closed) {
       if (canSend()) {
-        sending.lock();
-        try {
-          drain(false);
-        } finally {
-          sending.unlock();
-        }
+        drainHere();
         continue;
       }
       idle = true;
@@ -131,8 +148,12 @@ final class WriteSender implements AutoCloseable {
 
   /** Whether the head of the queue may go out now. */
   private boolean canSend() {
-    Pending head = queue.peek();
-    return head != null && (head.acks() == null || syncInFlight.get() < SYNC_WINDOW);
+    return mayGo(queue.peek());
+  }
+
+  /** A sync write waits while the window is full; an async write never does. */
+  private boolean mayGo(Pending p) {
+    return p != null && (p.acks() == null || syncInFlight.get() < SYNC_WINDOW);
   }
 
   /**
@@ -144,10 +165,11 @@ final class WriteSender implements AutoCloseable {
     while (all ? !queue.isEmpty() : canSend()) {
       int bytes = 0;
       Pending next;
-      while ((next = queue.peek()) != null
+      while ((next = queue.peek()) != null && (all || mayGo(next))
           && (batch.isEmpty() || bytes + next.part().len() <= MAX_BATCH_BYTES)
           && batch.size() < ClusterMessages.MAX_COUNT) {
         batch.add(queue.poll()); // the only consumer is the holder of the lock: poll returns next
+        queuedBytes.addAndGet(-next.part().len());
         bytes += next.part().len() + 6;
       }
       send(batch);

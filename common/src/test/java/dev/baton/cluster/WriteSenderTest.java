@@ -217,7 +217,30 @@ class WriteSenderTest {
     }
     assertThat(wire.frames.size()).isGreaterThan(2);
     for (int i = 0; i < 20; i++) {
-      assertThat(order.get(i + 1)).startsWith(Integer.toString(i));
+      assertThat(order.get(i + 1)).startsWith(i + "x");
+    }
+  }
+
+  @Test
+  void anAsyncWriterFasterThanTheWireWaitsForItPastTheQueuesBound() throws Exception {
+    WriteSender s = busySendingA();
+    String mb = "x".repeat(1024 * 1024);
+    int writes = (int) (WriteSender.MAX_QUEUED_BYTES / mb.length()) + 2;
+    Thread writer = new Thread(() -> {
+      for (int i = 0; i < writes; i++) {
+        s.sendAsync(write(i + mb), ClusterMessages.TYPE_ENTRIES, body(i + mb));
+      }
+    });
+    writer.start();
+    // Held while the wire is busy and the queue is past its bound.
+    await().atMost(Duration.ofSeconds(10)).until(() -> writer.getState() == Thread.State.WAITING);
+
+    wire.holdFirst.countDown();
+    writer.join(10_000);
+    assertThat(writer.isAlive()).isFalse();
+    await().atMost(Duration.ofSeconds(10)).until(() -> wire.frames.size() == writes + 1);
+    for (int i = 0; i < writes; i++) {
+      assertThat(writesIn(wire.frames.get(i + 1)).get(0)).startsWith(i + "x");
     }
   }
 

@@ -67,10 +67,6 @@ public final class LoadProbe {
       c.get(n1.httpPort(), "/shop/public/blob?size=1024");
       sessions.add(c);
     }
-    // One client with kept-alive connections for the probes, as a balancer would forward them: the
-    // look measures the survivor, not the set-up of a thousand clients.
-    java.net.http.HttpClient probe = java.net.http.HttpClient.newHttpClient();
-    java.net.URI has = java.net.URI.create("http://127.0.0.1:" + n2.httpPort() + "/shop/public/has");
     long killed = System.nanoTime();
     n1.kill();
     List<ShopClient> missing = new ArrayList<>(sessions);
@@ -78,9 +74,7 @@ public final class LoadProbe {
     double firstPassEnd = 0;
     long deadline = killed + TimeUnit.SECONDS.toNanos(10);
     while (!missing.isEmpty() && System.nanoTime() < deadline) {
-      List<Boolean> found = InParallel.map(missing, (i, c) -> probe.send(
-          java.net.http.HttpRequest.newBuilder(has).header("Cookie", "JSESSIONID=" + c.sessionId()).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString()).body().contains("has=true"));
+      List<Boolean> found = InParallel.map(missing, (i, c) -> "true".equals(c.get(n2.httpPort(), "/shop/public/has").get("has")));
       List<ShopClient> still = new ArrayList<>();
       for (int i = 0; i < missing.size(); i++) {
         if (!found.get(i)) {

@@ -23,7 +23,12 @@ public final class ShopClient {
   private static final java.util.regex.Pattern FIELD =
       java.util.regex.Pattern.compile("([a-z]+)=(.*?)(?= [a-z]+=|$)");
 
-  private final HttpClient http = HttpClient.newBuilder()
+  /**
+   * One connection pool for every customer, as a balancer's would be (a client per customer costs a
+   * selector thread each and a new connection per customer); each customer still has its own
+   * cookies, which this class sends itself.
+   */
+  private static final HttpClient HTTP = HttpClient.newBuilder()
       .followRedirects(HttpClient.Redirect.NEVER)
       .connectTimeout(Duration.ofSeconds(5))
       .build();
@@ -108,7 +113,7 @@ public final class ShopClient {
   }
 
   private Answer exchange(HttpRequest req) throws IOException, InterruptedException {
-    HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> resp = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
     for (String c : resp.headers().allValues("Set-Cookie")) {
       if (c.startsWith("JSESSIONID=")) {
         sessionId = c.substring("JSESSIONID=".length(), c.indexOf(';') > 0 ? c.indexOf(';') : c.length());

@@ -57,6 +57,9 @@ public class AckBeforeResponse extends Handler.Wrapper {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    // A write left by a store that no commit on this thread followed (a store after the response,
+    // on release) is not this request's: neither waited for nor kept.
+    PENDING.remove();
     request.addHttpStreamWrapper(stream -> new HttpStream.Wrapper(stream) {
       @Override
       public void send(MetaData.Request req, MetaData.Response res, boolean last, ByteBuffer content, Callback cb) {

@@ -19,8 +19,8 @@ import org.apache.catalina.valves.ValveBase;
  *   <li>After the request, before the response completes: what the request changed is replicated
  *       (in sync mode this waits for the owners' acknowledgements), and the TLS identity of the
  *       connection (protocol, cipher suite, client certificate subject) is bound to the session if
- *       it has none yet.</li>
- *       The application reads it as the session attribute {@code dev.baton.tls.identity}.</li>
+ *       it has none yet; the application reads it as the session attribute
+ *       {@code dev.baton.tls.identity}.</li>
  * </ul>
  */
 public class BatonValve extends ValveBase {

@@ -23,7 +23,7 @@ public final class TomcatHeapPerSession {
   private TomcatHeapPerSession() {}
 
   public static void main(String[] args) throws Exception {
-    int n = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
     String only = args.length > 1 ? args[1] : "";
     StringBuilder rows = new StringBuilder();
     TomcatComparison.forEachVariant(only, "heap", (v, n1, n2) -> {
