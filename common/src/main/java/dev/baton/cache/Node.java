@@ -37,7 +37,11 @@ final class Node implements StateEntry {
   final Node next;
   volatile long lastAccess;
   /** CLOCK reference bit; only read and written when the table is bounded. */
-  volatile boolean referenced;
+  /**
+   * CLOCK's reference bit: a hint, set by readers without the lock and cleared by eviction under
+   * it; a lost update costs at most one extra pass of the hand, so it needs no ordering.
+   */
+  boolean referenced;
 
   Node(long hash, byte[] key, byte[] value, long version, int origin, long created,
       long lastAccess, long maxIdle, Node next) {
@@ -47,7 +51,9 @@ final class Node implements StateEntry {
     this.version = version;
     this.origin = origin;
     this.created = created;
-    this.lastAccess = lastAccess;
+    // Plain store: the node is published by the release store of its bucket, and a volatile store
+    // here would cost a fence on every write.
+    LAST_ACCESS.set(this, lastAccess);
     this.maxIdle = maxIdle;
     this.next = next;
     this.referenced = true;

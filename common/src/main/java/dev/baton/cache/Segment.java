@@ -21,9 +21,21 @@ import java.util.function.UnaryOperator;
 final class Segment extends ReentrantLock {
 
   private static final VarHandle BUCKET = MethodHandles.arrayElementVarHandle(Node[].class);
+  private static final VarHandle COUNT;
+  private static final VarHandle BYTES;
+
+  static {
+    try {
+      COUNT = MethodHandles.lookup().findVarHandle(Segment.class, "count", int.class);
+      BYTES = MethodHandles.lookup().findVarHandle(Segment.class, "bytes", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
   private static final float LOAD_FACTOR = 0.75f;
 
   private volatile Node[] table;
+  /** Read without the lock; written under it with release stores (no fence on every write). */
   private volatile int count;
   private volatile long bytes;
   private int threshold;
@@ -68,15 +80,15 @@ final class Segment extends ReentrantLock {
     if (old == null) {
       fresh = new Node(hash, key, value, version, origin, created, lastAccess, maxIdle, head);
       BUCKET.setRelease(tab, idx, fresh);
-      count++;
-      bytes += fresh.weight();
+      COUNT.setRelease(this, count + 1);
+      BYTES.setRelease(this, bytes + fresh.weight());
       if (count > threshold) {
         grow();
       }
     } else {
       fresh = new Node(hash, old.key, value, version, origin, created, lastAccess, maxIdle, old.next);
       BUCKET.setRelease(tab, idx, rebuild(head, old, fresh));
-      bytes += fresh.weight() - old.weight();
+      BYTES.setRelease(this, bytes + fresh.weight() - old.weight());
     }
     return fresh;
   }
@@ -87,8 +99,8 @@ final class Segment extends ReentrantLock {
     int idx = (int) old.hash & (tab.length - 1);
     Node head = (Node) BUCKET.getAcquire(tab, idx);
     BUCKET.setRelease(tab, idx, rebuild(head, old, old.next));
-    count--;
-    bytes -= old.weight();
+    COUNT.setRelease(this, count - 1);
+    BYTES.setRelease(this, bytes - old.weight());
   }
 
   /**

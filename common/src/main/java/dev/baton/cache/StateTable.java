@@ -244,6 +244,9 @@ public final class StateTable {
   public boolean discard(byte[] key, StateEntry expected) {
     long h = hash.hash(key);
     Segment s = segmentFor(h);
+    if (s.find(h, key) == null) {
+      return false; // the usual case (a key held in the other table), answered without the lock
+    }
     s.lock();
     try {
       Node old = s.find(h, key);

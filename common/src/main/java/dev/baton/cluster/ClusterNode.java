@@ -376,7 +376,7 @@ public final class ClusterNode implements AutoCloseable {
       }
       try {
         Frames.Opened o = frames.open(reply, 0, reply.length);
-        for (EntryCopy c : ClusterMessages.readEntries(o.body(), limits).entries()) {
+        for (EntryCopy c : ClusterMessages.readEntries(o.buf(), o.off(), o.len(), limits).entries()) {
           if (java.util.Arrays.equals(c.key(), key) && (newest == null || Versions.isNewer(c, newest))) {
             newest = c;
           }
@@ -446,8 +446,8 @@ public final class ClusterNode implements AutoCloseable {
     otherTable(table).discard(key, null);
     if (onBase[0] && m != null && m.members().size() > 1) {
       metrics.deltasSent.increment();
-      return multicast(written, m, h, ClusterMessages.TYPE_DELTA, ClusterMessages.delta(m.viewId(), base, written, delta),
-          mode);
+      return multicast(written, m, h, new ClusterMessages.Part(ClusterMessages.TYPE_DELTA,
+          ClusterMessages.delta(m.viewId(), base, written, delta)), mode);
     }
     return replicate(written, m, h, mode);
   }
@@ -495,21 +495,20 @@ public final class ClusterNode implements AutoCloseable {
     if (m == null || m.members().size() < 2) {
       return new Write(e, null, List.of());
     }
-    return multicast(e, m, keyHash, ClusterMessages.TYPE_ENTRIES,
-        ClusterMessages.entries(ClusterMessages.PURPOSE_WRITE, m.viewId(), List.of(e)), mode);
+    return multicast(e, m, keyHash, new ClusterMessages.EntryWrite(ClusterMessages.PURPOSE_WRITE, m.viewId(), e), mode);
   }
 
   /** Multicasts a write once; in sync mode the returned write can wait for the key's other owners. */
-  private Write multicast(StateEntry e, Membership m, long keyHash, int type, byte[] body, WriteMode mode) {
+  private Write multicast(StateEntry e, Membership m, long keyHash, ClusterMessages.Outgoing part, WriteMode mode) {
     metrics.writes.increment();
     if (mode == WriteMode.SYNC) {
       List<Address> targets = new ArrayList<>(m.owners(keyHash));
       targets.remove(self());
       if (!targets.isEmpty()) {
-        return new Write(e, sender.sendSync(e, type, body, targets), targets);
+        return new Write(e, sender.sendSync(e, keyHash, part, targets), targets);
       }
     }
-    sender.sendAsync(e, type, body);
+    sender.sendAsync(e, keyHash, part);
     return new Write(e, null, List.of());
   }
 
@@ -621,17 +620,17 @@ public final class ClusterNode implements AutoCloseable {
         Frames.Opened o = frames.open(msg.getArray(), msg.getOffset(), msg.getLength());
         switch (o.type()) {
           case ClusterMessages.TYPE_ENTRIES -> {
-            applyEntries(ClusterMessages.readEntries(o.body(), limits));
+            applyEntries(ClusterMessages.readEntries(o.buf(), o.off(), o.len(), limits));
             return Boolean.TRUE;
           }
           case ClusterMessages.TYPE_DELTA -> {
-            applyDelta(ClusterMessages.readDelta(o.body(), limits), from);
+            applyDelta(ClusterMessages.readDelta(o.buf(), o.off(), o.len(), limits), from);
             return Boolean.TRUE;
           }
           case ClusterMessages.TYPE_BATCH -> {
             // Every part is read before any is applied: a malformed batch applies nothing.
             List<Object> writes = new ArrayList<>();
-            for (ClusterMessages.Part p : ClusterMessages.readBatch(o.body())) {
+            for (ClusterMessages.Part p : ClusterMessages.readBatch(o.buf(), o.off(), o.len())) {
               writes.add(p.type() == ClusterMessages.TYPE_ENTRIES
                   ? ClusterMessages.readEntries(p.buf(), p.off(), p.len(), limits)
                   : ClusterMessages.readDelta(p.buf(), p.off(), p.len(), limits));

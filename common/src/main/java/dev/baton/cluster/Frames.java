@@ -14,6 +14,18 @@ final class Frames {
 
   static final int SEALED = 0x80;
 
+  /**
+   * Largest body opened into the receiving thread's reused buffer; a larger one (state transfer, a
+   * big session alone) gets an array of its own. Above a full batch, so writes never allocate one.
+   */
+  static final int REUSED_BODY_BYTES = 64 * 1024;
+
+  /**
+   * Where a receiving thread opens sealed bodies. A body is read (its keys and values copied out)
+   * before its handler returns, so the next message on that thread may overwrite it.
+   */
+  private static final ThreadLocal<byte[]> OPENED = ThreadLocal.withInitial(() -> new byte[REUSED_BODY_BYTES]);
+
   private final Sealer sealer;
 
   /** @param sealer null for plaintext */
@@ -21,18 +33,33 @@ final class Frames {
     this.sealer = sealer;
   }
 
-  record Opened(int type, byte[] body) {}
+  /**
+   * An opened frame: its type and its body, {@code len} bytes of {@code buf} from {@code off}. The
+   * bytes are the received message's or the receiving thread's reused buffer: read them before the
+   * handler returns and keep no reference to {@code buf}.
+   */
+  record Opened(int type, byte[] buf, int off, int len) {
+    /** The body as an array of its own. */
+    byte[] body() {
+      return java.util.Arrays.copyOfRange(buf, off, off + len);
+    }
+  }
 
   byte[] frame(int type, byte[] body) {
+    return frame(type, body, body.length);
+  }
+
+  /** A frame of the first {@code len} bytes of {@code body}; {@code body} may be reused afterwards. */
+  byte[] frame(int type, byte[] body, int len) {
     if (sealer == null) {
-      byte[] out = new byte[WireFormat.HEADER_BYTES + body.length];
+      byte[] out = new byte[WireFormat.HEADER_BYTES + len];
       header(out, type);
-      System.arraycopy(body, 0, out, WireFormat.HEADER_BYTES, body.length);
+      System.arraycopy(body, 0, out, WireFormat.HEADER_BYTES, len);
       return out;
     }
     byte[] header = new byte[WireFormat.HEADER_BYTES];
     header(header, type | SEALED);
-    return sealer.seal(header, body);
+    return sealer.seal(header, body, len);
   }
 
   private static void header(byte[] out, int type) {
@@ -51,8 +78,14 @@ final class Frames {
           : "plaintext message, but this cluster is encrypted (is a node running with encryption=none?)");
     }
     if (!sealed) {
-      return new Opened(type, java.util.Arrays.copyOfRange(buf, off + WireFormat.HEADER_BYTES, off + len));
+      return new Opened(type, buf, off + WireFormat.HEADER_BYTES, len - WireFormat.HEADER_BYTES);
     }
-    return new Opened(type & ~SEALED, sealer.open(buf, off, len));
+    int bodyLength = Sealer.bodyLength(len);
+    if (bodyLength > REUSED_BODY_BYTES) {
+      return new Opened(type & ~SEALED, sealer.open(buf, off, len), 0, bodyLength);
+    }
+    byte[] body = OPENED.get();
+    sealer.open(buf, off, len, body);
+    return new Opened(type & ~SEALED, body, 0, bodyLength);
   }
 }

@@ -65,8 +65,13 @@ final class Sealer implements AutoCloseable {
 
   /** Seals {@code body} behind the 4-byte {@code header}. */
   byte[] seal(byte[] header, byte[] body) {
+    return seal(header, body, body.length);
+  }
+
+  /** Seals the first {@code len} bytes of {@code body} behind the 4-byte {@code header}. */
+  byte[] seal(byte[] header, byte[] body, int len) {
     long n = counter.incrementAndGet();
-    byte[] out = new byte[OVERHEAD + body.length];
+    byte[] out = new byte[OVERHEAD + len];
     System.arraycopy(header, 0, out, 0, WireFormat.HEADER_BYTES);
     System.arraycopy(salt, 0, out, WireFormat.HEADER_BYTES, SALT);
     ByteBuffer.wrap(out, WireFormat.HEADER_BYTES + SALT, COUNTER).putLong(n);
@@ -75,7 +80,7 @@ final class Sealer implements AutoCloseable {
     try {
       c.init(Cipher.ENCRYPT_MODE, ownKey, nonce(n));
       c.updateAAD(out, 0, aadLen);
-      c.doFinal(body, 0, body.length, out, aadLen);
+      c.doFinal(body, 0, len, out, aadLen);
       return out;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM sealing failed", e);
@@ -90,9 +95,31 @@ final class Sealer implements AutoCloseable {
    * @throws SealException if it does not authenticate under the cluster secret
    */
   byte[] open(byte[] frame, int off, int len) throws SealException {
+    byte[] body = new byte[bodyLength(len)];
+    open(frame, off, len, body);
+    return body;
+  }
+
+  /**
+   * The body length of a sealed frame of {@code len} bytes.
+   *
+   * @throws SealException if the frame is too short to be sealed
+   */
+  static int bodyLength(int len) throws SealException {
     if (len < OVERHEAD) {
       throw new SealException("sealed frame of " + len + " bytes is shorter than its overhead", null);
     }
+    return len - OVERHEAD;
+  }
+
+  /**
+   * Opens a sealed frame into the start of {@code body}, which has room for {@link #bodyLength}
+   * bytes (on failure it may hold anything).
+   *
+   * @throws SealException if it does not authenticate under the cluster secret
+   */
+  void open(byte[] frame, int off, int len, byte[] body) throws SealException {
+    bodyLength(len);
     ByteBuffer saltKey = ByteBuffer.wrap(java.util.Arrays.copyOfRange(frame, off + WireFormat.HEADER_BYTES,
         off + WireFormat.HEADER_BYTES + SALT));
     SecretKeySpec key = senderKeys.get(saltKey);
@@ -106,7 +133,7 @@ final class Sealer implements AutoCloseable {
     try {
       c.init(Cipher.DECRYPT_MODE, key, nonce(n));
       c.updateAAD(frame, off, aadLen);
-      byte[] body = c.doFinal(frame, off + aadLen, len - aadLen);
+      c.doFinal(frame, off + aadLen, len - aadLen, body, 0);
       if (!known) {
         // Cached only once a message authenticated, so forged salts cannot fill the cache.
         if (senderKeys.size() >= MAX_CACHED_SENDERS) {
@@ -114,7 +141,6 @@ final class Sealer implements AutoCloseable {
         }
         senderKeys.put(saltKey, key);
       }
-      return body;
     } catch (GeneralSecurityException e) {
       throw new SealException("message does not authenticate under the cluster secret", e);
     } finally {

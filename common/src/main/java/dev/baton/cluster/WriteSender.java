@@ -1,10 +1,11 @@
 package dev.baton.cluster;
 
 import dev.baton.codec.ClusterMessages;
+import dev.baton.codec.WireWriter;
 import dev.baton.state.StateEntry;
 import dev.baton.state.Versions;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -59,9 +60,17 @@ final class WriteSender implements AutoCloseable {
     CompletableFuture<RspList<Object>> cast(byte[] frame, Collection<Address> ackFrom) throws Exception;
   }
 
-  /** A write to send: the entry it wrote (key and version), its message, and, if sync, its acks. */
-  private record Pending(StateEntry written, ClusterMessages.Part part, List<Address> ackFrom,
-      CompletableFuture<RspList<Object>> acks) {}
+  /**
+   * A write to send: the entry it wrote (key, the key's hash, and version), its message and its
+   * size, and, if sync, its acks.
+   */
+  private record Pending(StateEntry written, long keyHash, ClusterMessages.Outgoing part, int size,
+      List<Address> ackFrom, CompletableFuture<RspList<Object>> acks) {
+    Pending(StateEntry written, long keyHash, ClusterMessages.Outgoing part, List<Address> ackFrom,
+        CompletableFuture<RspList<Object>> acks) {
+      this(written, keyHash, part, part.size(), ackFrom, acks);
+    }
+  }
 
   private final Frames frames;
   private final Transport transport;
@@ -71,6 +80,8 @@ final class WriteSender implements AutoCloseable {
   private final ReentrantLock sending = new ReentrantLock();
   private final AtomicInteger syncInFlight = new AtomicInteger();
   private final AtomicLong queuedBytes = new AtomicLong();
+  /** Where a message's body is written before it is framed; used by the holder of {@link #sending}. */
+  private WireWriter body = new WireWriter(MAX_BATCH_BYTES + 1024);
   private final Thread thread;
   private volatile boolean idle;
   private volatile boolean closed;
@@ -95,9 +106,10 @@ final class WriteSender implements AutoCloseable {
    * queue is past {@link #MAX_QUEUED_BYTES}: then it sends the queue before returning.
    *
    * @param written the entry the write made (its key and version)
+   * @param keyHash a hash of its key (equal keys, equal hashes)
    */
-  void sendAsync(StateEntry written, int type, byte[] body) {
-    enqueue(new Pending(written, new ClusterMessages.Part(type, body), null, null));
+  void sendAsync(StateEntry written, long keyHash, ClusterMessages.Outgoing part) {
+    enqueue(new Pending(written, keyHash, part, null, null));
     if (queuedBytes.get() > MAX_QUEUED_BYTES) {
       drainHere();
     } else if (idle) {
@@ -110,15 +122,16 @@ final class WriteSender implements AutoCloseable {
    * message that carries it; they include at least those of {@code ackFrom}. Sent when this returns,
    * or, if sync writes are awaiting acknowledgements, queued to go out when they are in.
    */
-  CompletableFuture<RspList<Object>> sendSync(StateEntry written, int type, byte[] body, List<Address> ackFrom) {
+  CompletableFuture<RspList<Object>> sendSync(StateEntry written, long keyHash, ClusterMessages.Outgoing part,
+      List<Address> ackFrom) {
     CompletableFuture<RspList<Object>> acks = new CompletableFuture<>();
-    enqueue(new Pending(written, new ClusterMessages.Part(type, body), ackFrom, acks));
+    enqueue(new Pending(written, keyHash, part, ackFrom, acks));
     drainHere();
     return acks;
   }
 
   private void enqueue(Pending p) {
-    queuedBytes.addAndGet(p.part().len());
+    queuedBytes.addAndGet(p.size());
     queue.add(p);
   }
 
@@ -166,11 +179,11 @@ final class WriteSender implements AutoCloseable {
       int bytes = 0;
       Pending next;
       while ((next = queue.peek()) != null && (all || mayGo(next))
-          && (batch.isEmpty() || bytes + next.part().len() <= MAX_BATCH_BYTES)
+          && (batch.isEmpty() || bytes + next.size() <= MAX_BATCH_BYTES)
           && batch.size() < ClusterMessages.MAX_COUNT) {
         batch.add(queue.poll()); // the only consumer is the holder of the lock: poll returns next
-        queuedBytes.addAndGet(-next.part().len());
-        bytes += next.part().len() + 6;
+        queuedBytes.addAndGet(-next.size());
+        bytes += next.size() + 6;
       }
       send(batch);
       batch.clear();
@@ -178,9 +191,19 @@ final class WriteSender implements AutoCloseable {
   }
 
   private void send(List<Pending> batch) {
-    List<ClusterMessages.Part> parts = batch.size() == 1 ? List.of(batch.get(0).part()) : partsOf(batch);
-    byte[] frame = parts.size() == 1 ? frames.frame(parts.get(0).type(), parts.get(0).buf())
-        : frames.frame(ClusterMessages.TYPE_BATCH, ClusterMessages.batch(parts));
+    List<ClusterMessages.Outgoing> parts = batch.size() == 1 ? List.of(batch.get(0).part()) : partsOf(batch);
+    int type;
+    if (parts.size() == 1) {
+      type = parts.get(0).type();
+      parts.get(0).writeTo(body.reset());
+    } else {
+      type = ClusterMessages.TYPE_BATCH;
+      ClusterMessages.writeBatch(body.reset(), parts);
+    }
+    byte[] frame = frames.frame(type, body.buffer(), body.size());
+    if (body.buffer().length > 2 * MAX_BATCH_BYTES) {
+      body = new WireWriter(MAX_BATCH_BYTES + 1024); // a large single write need not keep its buffer
+    }
     Set<Address> ackFrom = new LinkedHashSet<>();
     boolean anyAsync = false;
     for (Pending p : batch) {
@@ -228,17 +251,19 @@ final class WriteSender implements AutoCloseable {
    * of the message still cover every write of the batch. Judged by version, not by queue order:
    * two threads may queue their writes of one key in the other order.
    */
-  private static List<ClusterMessages.Part> partsOf(List<Pending> batch) {
-    Map<ByteBuffer, StateEntry> newestWhole = new HashMap<>();
+  private static List<ClusterMessages.Outgoing> partsOf(List<Pending> batch) {
+    // By key hash; a write is dropped only for a newer whole entry of an equal key (hashes collide).
+    Map<Long, StateEntry> newestWhole = new HashMap<>();
     for (Pending p : batch) {
       if (p.part().type() == ClusterMessages.TYPE_ENTRIES) {
-        newestWhole.merge(ByteBuffer.wrap(p.written().key()), p.written(), (a, b) -> Versions.isNewer(b, a) ? b : a);
+        newestWhole.merge(p.keyHash(), p.written(),
+            (a, b) -> Arrays.equals(a.key(), b.key()) && Versions.isNewer(b, a) ? b : a);
       }
     }
-    List<ClusterMessages.Part> parts = new ArrayList<>(batch.size());
+    List<ClusterMessages.Outgoing> parts = new ArrayList<>(batch.size());
     for (Pending p : batch) {
-      StateEntry whole = newestWhole.get(ByteBuffer.wrap(p.written().key()));
-      if (whole == null || !Versions.isNewer(whole, p.written())) {
+      StateEntry whole = newestWhole.get(p.keyHash());
+      if (whole == null || !Versions.isNewer(whole, p.written()) || !Arrays.equals(whole.key(), p.written().key())) {
         parts.add(p.part());
       }
     }

@@ -61,10 +61,14 @@ public final class ClusterMessages {
     WireWriter w = new WireWriter(size);
     w.writeByte(purpose).writeLong(viewId).writeVarInt(entries.size());
     for (StateEntry e : entries) {
-      w.writeBytes(e.key()).writeNullableBytes(e.value()).writeLong(e.version()).writeInt(e.origin())
-          .writeLong(e.createdMillis()).writeLong(e.lastAccessMillis()).writeLong(e.maxIdleMillis());
+      writeEntry(w, e);
     }
     return w.toByteArray();
+  }
+
+  private static void writeEntry(WireWriter w, StateEntry e) {
+    w.writeBytes(e.key()).writeNullableBytes(e.value()).writeLong(e.version()).writeInt(e.origin())
+        .writeLong(e.createdMillis()).writeLong(e.lastAccessMillis()).writeLong(e.maxIdleMillis());
   }
 
   public static Entries readEntries(byte[] body, CodecLimits limits) throws MalformedMessageException {
@@ -167,32 +171,91 @@ public final class ClusterMessages {
     return new Delta(viewId, baseVersion, baseOrigin, written, delta);
   }
 
+  /**
+   * A write to put in a message, not yet written out: its message type, the exact size of its body
+   * and how to write that body. Lets a sender write a batch of writes straight into one buffer.
+   */
+  public sealed interface Outgoing permits Part, EntryWrite {
+    int type();
+
+    /** The exact number of bytes {@link #writeTo} writes. */
+    int size();
+
+    void writeTo(WireWriter w);
+  }
+
   /** One write of a {@link #TYPE_BATCH}: its message type and body, {@code len} bytes of {@code buf} from {@code off}. */
-  public record Part(int type, byte[] buf, int off, int len) {
+  public record Part(int type, byte[] buf, int off, int len) implements Outgoing {
     public Part(int type, byte[] body) {
       this(type, body, 0, body.length);
     }
+
+    @Override
+    public int size() {
+      return len;
+    }
+
+    @Override
+    public void writeTo(WireWriter w) {
+      w.writeRaw(buf, off, len);
+    }
   }
 
-  public static byte[] batch(List<Part> parts) {
-    int size = 8;
-    for (Part p : parts) {
-      size += p.len() + 6;
+  /** A {@link #TYPE_ENTRIES} body of one entry, written when it is sent: the same bytes as {@link #entries}. */
+  public record EntryWrite(int purpose, long viewId, StateEntry entry) implements Outgoing {
+    @Override
+    public int type() {
+      return TYPE_ENTRIES;
     }
-    WireWriter w = new WireWriter(size);
-    w.writeVarInt(parts.size());
-    for (Part p : parts) {
-      w.writeByte(p.type()).writeBytes(p.buf(), p.off(), p.len());
+
+    @Override
+    public int size() {
+      byte[] key = entry.key();
+      byte[] value = entry.value();
+      // purpose viewId count key presence [value] version origin created lastAccess maxIdle
+      return 1 + 8 + 1 + WireWriter.varIntSize(key.length) + key.length + 1
+          + (value == null ? 0 : WireWriter.varIntSize(value.length) + value.length) + 8 + 4 + 8 + 8 + 8;
     }
+
+    @Override
+    public void writeTo(WireWriter w) {
+      w.writeByte(purpose).writeLong(viewId).writeVarInt(1);
+      writeEntry(w, entry);
+    }
+  }
+
+  /** A batch body of {@code parts}, as {@link #writeBatch} writes it. */
+  public static byte[] batch(List<? extends Outgoing> parts) {
+    WireWriter w = new WireWriter(batchSize(parts));
+    writeBatch(w, parts);
     return w.toByteArray();
+  }
+
+  /** The exact size of the batch body of {@code parts}. */
+  public static int batchSize(List<? extends Outgoing> parts) {
+    int size = WireWriter.varIntSize(parts.size());
+    for (Outgoing p : parts) {
+      size += 1 + WireWriter.varIntSize(p.size()) + p.size();
+    }
+    return size;
+  }
+
+  /** Writes a {@link #TYPE_BATCH} body of {@code parts}. */
+  public static void writeBatch(WireWriter w, List<? extends Outgoing> parts) {
+    w.writeVarInt(parts.size());
+    for (Outgoing p : parts) {
+      w.writeByte(p.type()).writeVarInt(p.size());
+      p.writeTo(w);
+    }
   }
 
   /**
    * The parts of a batch; each is a {@link #TYPE_ENTRIES} or {@link #TYPE_DELTA} body, not yet read,
    * and not copied: its bytes are those of {@code body}.
    */
-  public static List<Part> readBatch(byte[] body) throws MalformedMessageException {
-    WireReader in = new WireReader(body);
+  /** Reads a batch body that is {@code len} bytes of {@code buf} from {@code off}; its parts are views of {@code buf}. */
+  public static List<Part> readBatch(byte[] buf, int off, int len) throws MalformedMessageException {
+    WireReader in = new WireReader(buf, off, len);
     int count = in.readLength(MAX_COUNT, "batch size");
     List<Part> out = new ArrayList<>(Math.min(count, in.remaining() / 2 + 1));
     for (int i = 0; i < count; i++) {
@@ -200,8 +263,8 @@ public final class ClusterMessages {
       if (type != TYPE_ENTRIES && type != TYPE_DELTA) {
         throw new MalformedMessageException("message type " + type + " inside a batch");
       }
-      int len = in.readLength(body.length, "batch part");
-      out.add(new Part(type, body, in.skip(len, "batch part"), len));
+      int partLen = in.readLength(len, "batch part");
+      out.add(new Part(type, buf, in.skip(partLen, "batch part"), partLen));
     }
     in.expectEnd();
     return out;

@@ -75,6 +75,16 @@ public final class WireWriter {
     return this;
   }
 
+  /** The bytes {@link #writeVarInt} takes for {@code v}. */
+  public static int varIntSize(int v) {
+    int n = 1;
+    while ((v & ~0x7F) != 0) {
+      n++;
+      v >>>= 7;
+    }
+    return n;
+  }
+
   /** A length-prefixed byte array. */
   public WireWriter writeBytes(byte[] b) {
     return writeBytes(b, 0, b.length);
@@ -112,6 +122,17 @@ public final class WireWriter {
 
   public int size() {
     return pos;
+  }
+
+  /** Forgets what was written, keeping the buffer for reuse. */
+  public WireWriter reset() {
+    pos = 0;
+    return this;
+  }
+
+  /** The buffer written into: its first {@link #size()} bytes are what was written. Not a copy. */
+  public byte[] buffer() {
+    return buf;
   }
 
   /** A copy of what was written. */

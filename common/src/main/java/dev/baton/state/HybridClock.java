@@ -36,7 +36,11 @@ public final class HybridClock {
 
   /** Moves the clock past a version seen from another node. */
   public void observe(long remoteVersion) {
-    last.accumulateAndGet(remoteVersion, Math::max);
+    long cur;
+    // No atomic update when the clock is already past it (reading is cheaper than a CAS).
+    while (remoteVersion > (cur = last.get()) && !last.compareAndSet(cur, remoteVersion)) {
+      Thread.onSpinWait();
+    }
   }
 
   /** The wall-clock part of a version, in epoch millis. */

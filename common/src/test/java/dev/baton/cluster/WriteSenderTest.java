@@ -82,7 +82,7 @@ class WriteSenderTest {
   private WriteSender busySendingA() throws InterruptedException {
     wire.holdFirst = new CountDownLatch(1);
     WriteSender s = sender();
-    s.sendAsync(write("a"), ClusterMessages.TYPE_ENTRIES, body("a"));
+    s.sendAsync(write("a"), hash("a"), part(ClusterMessages.TYPE_ENTRIES, "a"));
     assertThat(wire.firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
     return s;
   }
@@ -98,6 +98,16 @@ class WriteSenderTest {
     return new dev.baton.state.EntryCopy(body(key), null, version, 1, 0, 0, 0);
   }
 
+  /** The key hash the sender is told: equal keys, equal hashes, and distinct keys may collide. */
+  private static long hash(String key) {
+    return key.length();
+  }
+
+  /** A write's message: {@code text} as the body, so {@link #writesIn} can tell it. */
+  private static ClusterMessages.Part part(int type, String text) {
+    return new ClusterMessages.Part(type, body(text));
+  }
+
   private static byte[] body(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
@@ -107,7 +117,7 @@ class WriteSenderTest {
     Frames.Opened o = frames.open(frame, 0, frame.length);
     List<String> out = new ArrayList<>();
     if (o.type() == ClusterMessages.TYPE_BATCH) {
-      for (ClusterMessages.Part p : ClusterMessages.readBatch(o.body())) {
+      for (ClusterMessages.Part p : ClusterMessages.readBatch(o.buf(), o.off(), o.len())) {
         out.add(new String(p.buf(), p.off(), p.len(), StandardCharsets.UTF_8));
       }
     } else {
@@ -118,7 +128,7 @@ class WriteSenderTest {
 
   @Test
   void anAsyncWriteIsSentWithoutWaitingForAnother() throws Exception {
-    sender().sendAsync(write("a"), ClusterMessages.TYPE_ENTRIES, body("a"));
+    sender().sendAsync(write("a"), hash("a"), part(ClusterMessages.TYPE_ENTRIES, "a"));
     await().atMost(Duration.ofSeconds(10)).until(() -> wire.frames.size() == 1);
     assertThat(writesIn(wire.frames.get(0))).containsExactly("a");
     assertThat(wire.ackFrom.get(0)).isEmpty();
@@ -127,9 +137,9 @@ class WriteSenderTest {
   @Test
   void writesQueuedBehindASendGoOutTogetherInTheirOrder() throws Exception {
     WriteSender s = busySendingA();
-    s.sendAsync(write("b"), ClusterMessages.TYPE_ENTRIES, body("b"));
-    s.sendAsync(write("c"), ClusterMessages.TYPE_DELTA, body("c"));
-    s.sendAsync(write("d"), ClusterMessages.TYPE_ENTRIES, body("d"));
+    s.sendAsync(write("b"), hash("b"), part(ClusterMessages.TYPE_ENTRIES, "b"));
+    s.sendAsync(write("c"), hash("c"), part(ClusterMessages.TYPE_DELTA, "c"));
+    s.sendAsync(write("d"), hash("d"), part(ClusterMessages.TYPE_ENTRIES, "d"));
     wire.holdFirst.countDown();
 
     await().atMost(Duration.ofSeconds(10)).until(() -> wire.frames.size() == 2);
@@ -142,9 +152,9 @@ class WriteSenderTest {
   void aSyncWriteTravelsAfterTheWritesQueuedBeforeItAndGetsItsMessagesAcks() throws Exception {
     WriteSender s = busySendingA();
     Address owner = UUID.randomUUID();
-    s.sendAsync(write("b"), ClusterMessages.TYPE_ENTRIES, body("b"));
+    s.sendAsync(write("b"), hash("b"), part(ClusterMessages.TYPE_ENTRIES, "b"));
     AtomicReference<CompletableFuture<RspList<Object>>> acks = new AtomicReference<>();
-    Thread writer = new Thread(() -> acks.set(s.sendSync(write("c"), ClusterMessages.TYPE_ENTRIES, body("c"), List.of(owner))));
+    Thread writer = new Thread(() -> acks.set(s.sendSync(write("c"), hash("c"), part(ClusterMessages.TYPE_ENTRIES, "c"), List.of(owner))));
     writer.start();
     await().atMost(Duration.ofSeconds(10)).until(() -> writer.getState() == Thread.State.WAITING);
     wire.holdFirst.countDown();
@@ -162,10 +172,10 @@ class WriteSenderTest {
     wire.holdAcks = true;
     WriteSender s = sender();
     Address owner = UUID.randomUUID();
-    CompletableFuture<RspList<Object>> first = s.sendSync(write("a"), ClusterMessages.TYPE_ENTRIES, body("a"), List.of(owner));
+    CompletableFuture<RspList<Object>> first = s.sendSync(write("a"), hash("a"), part(ClusterMessages.TYPE_ENTRIES, "a"), List.of(owner));
     assertThat(wire.frames).hasSize(1);
-    CompletableFuture<RspList<Object>> second = s.sendSync(write("b"), ClusterMessages.TYPE_ENTRIES, body("b"), List.of(owner));
-    CompletableFuture<RspList<Object>> third = s.sendSync(write("c"), ClusterMessages.TYPE_DELTA, body("c"), List.of(owner));
+    CompletableFuture<RspList<Object>> second = s.sendSync(write("b"), hash("b"), part(ClusterMessages.TYPE_ENTRIES, "b"), List.of(owner));
+    CompletableFuture<RspList<Object>> third = s.sendSync(write("c"), hash("c"), part(ClusterMessages.TYPE_DELTA, "c"), List.of(owner));
     assertThat(wire.frames).as("held while the first awaits its acknowledgements").hasSize(1);
     assertThat(second).isNotDone();
 
@@ -181,17 +191,20 @@ class WriteSenderTest {
   @Test
   void aNewerWholeEntryLeavesTheBatchsOlderWritesOfItsKeyOut() throws Exception {
     WriteSender s = busySendingA();
-    s.sendAsync(write("cart", 10), ClusterMessages.TYPE_ENTRIES, body("cart v10"));
-    s.sendAsync(write("cart", 11), ClusterMessages.TYPE_DELTA, body("cart v11, a delta"));
-    s.sendAsync(write("other", 12), ClusterMessages.TYPE_ENTRIES, body("other v12"));
-    s.sendAsync(write("cart", 13), ClusterMessages.TYPE_ENTRIES, body("cart v13"));
-    s.sendAsync(write("cart", 14), ClusterMessages.TYPE_DELTA, body("cart v14, a delta on v13"));
+    s.sendAsync(write("cart", 10), hash("cart"), part(ClusterMessages.TYPE_ENTRIES, "cart v10"));
+    s.sendAsync(write("cart", 11), hash("cart"), part(ClusterMessages.TYPE_DELTA, "cart v11, a delta"));
+    s.sendAsync(write("other", 12), hash("other"), part(ClusterMessages.TYPE_ENTRIES, "other v12"));
+    s.sendAsync(write("cart", 13), hash("cart"), part(ClusterMessages.TYPE_ENTRIES, "cart v13"));
+    s.sendAsync(write("cart", 14), hash("cart"), part(ClusterMessages.TYPE_DELTA, "cart v14, a delta on v13"));
     // Queued last but older (another thread's write): receivers would ignore it anyway.
-    s.sendAsync(write("cart", 9), ClusterMessages.TYPE_ENTRIES, body("cart v9"));
+    s.sendAsync(write("cart", 9), hash("cart"), part(ClusterMessages.TYPE_ENTRIES, "cart v9"));
+    // Another key with the same hash, newer than every write of "cart": it replaces none of them.
+    s.sendAsync(write("cars", 15), hash("cars"), part(ClusterMessages.TYPE_ENTRIES, "cars v15"));
     wire.holdFirst.countDown();
 
     await().atMost(Duration.ofSeconds(10)).until(() -> wire.frames.size() == 2);
-    assertThat(writesIn(wire.frames.get(1))).containsExactly("other v12", "cart v13", "cart v14, a delta on v13");
+    assertThat(writesIn(wire.frames.get(1)))
+        .containsExactly("other v12", "cart v13", "cart v14, a delta on v13", "cars v15");
   }
 
   @Test
@@ -199,7 +212,7 @@ class WriteSenderTest {
     WriteSender s = busySendingA();
     String tenKb = "x".repeat(10_000);
     for (int i = 0; i < 20; i++) {
-      s.sendAsync(write(i + tenKb), ClusterMessages.TYPE_ENTRIES, body(i + tenKb));
+      s.sendAsync(write(i + tenKb), hash(i + tenKb), part(ClusterMessages.TYPE_ENTRIES, i + tenKb));
     }
     wire.holdFirst.countDown();
 
@@ -228,7 +241,7 @@ class WriteSenderTest {
     int writes = (int) (WriteSender.MAX_QUEUED_BYTES / mb.length()) + 2;
     Thread writer = new Thread(() -> {
       for (int i = 0; i < writes; i++) {
-        s.sendAsync(write(i + mb), ClusterMessages.TYPE_ENTRIES, body(i + mb));
+        s.sendAsync(write(i + mb), hash(i + mb), part(ClusterMessages.TYPE_ENTRIES, i + mb));
       }
     });
     writer.start();
@@ -248,16 +261,16 @@ class WriteSenderTest {
   void aFailedSendFailsTheSyncWritesItCarriedAndReportsTheAsyncOnes() {
     wire.failWith = new IllegalStateException("channel closed");
     WriteSender s = sender();
-    CompletableFuture<RspList<Object>> acks = s.sendSync(write("c"), ClusterMessages.TYPE_ENTRIES, body("c"), List.of(UUID.randomUUID()));
+    CompletableFuture<RspList<Object>> acks = s.sendSync(write("c"), hash("c"), part(ClusterMessages.TYPE_ENTRIES, "c"), List.of(UUID.randomUUID()));
     assertThatThrownBy(acks::get).isInstanceOf(ExecutionException.class).hasMessageContaining("channel closed");
-    s.sendAsync(write("a"), ClusterMessages.TYPE_ENTRIES, body("a"));
+    s.sendAsync(write("a"), hash("a"), part(ClusterMessages.TYPE_ENTRIES, "a"));
     await().atMost(Duration.ofSeconds(10)).until(() -> asyncFailures.size() == 1);
   }
 
   @Test
   void closeSendsWhatIsQueued() throws Exception {
     WriteSender s = busySendingA();
-    s.sendAsync(write("b"), ClusterMessages.TYPE_ENTRIES, body("b"));
+    s.sendAsync(write("b"), hash("b"), part(ClusterMessages.TYPE_ENTRIES, "b"));
     wire.holdFirst.countDown();
     s.close();
     sender = null;
