@@ -144,7 +144,10 @@ public final class ClusterNode implements AutoCloseable {
         near::bytes, () -> membership == null ? 0 : membership.members().size());
     this.rebalancer = Executors.newSingleThreadExecutor(daemon("baton-rebalance-" + name));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("baton-sweep-" + name));
-    this.dispatcher = new MessageDispatcher(channel, new Handler());
+    // Responses are handled on the thread that received them. Without virtual threads JGroups
+    // hands each batch of responses to the common ForkJoinPool: one more thread to wake per
+    // acknowledgement, for callbacks that only complete futures and unpark their waiters.
+    this.dispatcher = new MessageDispatcher(channel, new Handler()).asyncRspHandling(false);
     dispatcher.setReceiver(new Receiver() {
       @Override
       public void viewAccepted(View view) {
