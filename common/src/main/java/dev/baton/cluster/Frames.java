@@ -21,10 +21,12 @@ final class Frames {
   static final int REUSED_BODY_BYTES = 64 * 1024;
 
   /**
-   * Where a receiving thread opens sealed bodies. A body is read (its keys and values copied out)
-   * before its handler returns, so the next message on that thread may overwrite it.
+   * Where a receiving thread opens sealed bodies: grown to the largest body it opened (a power of
+   * two), so a thread that only opens small replies keeps a small buffer. A body is read (its keys
+   * and values copied out) before its handler returns, so the next message on that thread may
+   * overwrite it.
    */
-  private static final ThreadLocal<byte[]> OPENED = ThreadLocal.withInitial(() -> new byte[REUSED_BODY_BYTES]);
+  private static final ThreadLocal<byte[]> OPENED = ThreadLocal.withInitial(() -> new byte[256]);
 
   private final Sealer sealer;
 
@@ -85,6 +87,10 @@ final class Frames {
       return new Opened(type & ~SEALED, sealer.open(buf, off, len), 0, bodyLength);
     }
     byte[] body = OPENED.get();
+    if (body.length < bodyLength) {
+      body = new byte[Integer.highestOneBit(bodyLength - 1) << 1];
+      OPENED.set(body);
+    }
     sealer.open(buf, off, len, body);
     return new Opened(type & ~SEALED, body, 0, bodyLength);
   }

@@ -32,10 +32,12 @@ import org.jgroups.util.RspList;
  *
  * <p>An async write returns at once and a background thread sends it, with whatever else queued
  * meanwhile. A sync write is sent by its caller, together with every write queued before it, so its
- * order against earlier async writes holds and it waits for no thread switch, unless a message of
- * sync writes is still waiting for its acknowledgements: then it queues, and goes out with every
- * sync write made meanwhile as soon as those acknowledgements are in (group commit: under load one
- * round trip carries many writes; alone, a write goes at once). Its future completes with the
+ * order against earlier async writes holds and it waits for no thread switch, unless another thread
+ * is sending at that moment (that thread looks at the queue again when done and takes it along: the
+ * caller never blocks here, which matters when it holds a session's lock) or a message of sync
+ * writes is still waiting for its acknowledgements: then it queues, and goes out with every sync
+ * write made meanwhile as soon as those acknowledgements are in (group commit: under load one round
+ * trip carries many writes; alone, a write goes at once). Its future completes with the
  * acknowledgements of the message that carried it. An async write is never held back to wait for
  * others: its batch is what accumulated while the previous message was being sent. A batch does
  * not carry writes of a key that a newer whole entry of that key in the same batch replaces.
@@ -120,13 +122,14 @@ final class WriteSender implements AutoCloseable {
   /**
    * Sends a write, after every write queued before it, and returns the acknowledgements of the
    * message that carries it; they include at least those of {@code ackFrom}. Sent when this returns,
-   * or, if sync writes are awaiting acknowledgements, queued to go out when they are in.
+   * or left to the thread sending at that moment, or, if sync writes are awaiting acknowledgements,
+   * queued to go out when they are in. Never waits for another thread.
    */
   CompletableFuture<RspList<Object>> sendSync(StateEntry written, long keyHash, ClusterMessages.Outgoing part,
       List<Address> ackFrom) {
     CompletableFuture<RspList<Object>> acks = new CompletableFuture<>();
     enqueue(new Pending(written, keyHash, part, ackFrom, acks));
-    drainHere();
+    drainUnlessBusy();
     return acks;
   }
 
@@ -135,13 +138,30 @@ final class WriteSender implements AutoCloseable {
     queue.add(p);
   }
 
-  /** Sends what may go now, on the caller's thread. */
+  /** Sends what may go now, on the caller's thread, waiting for a send in progress first. */
   private void drainHere() {
     sending.lock();
     try {
       drain(false);
     } finally {
       sending.unlock();
+    }
+    drainUnlessBusy();
+  }
+
+  /**
+   * Sends what may go now on the caller's thread, unless another thread is sending: that thread
+   * looks again after releasing the lock, so a write queued meanwhile is not left behind (the
+   * queue and the lock are both sequentially consistent: the writer that fails to take the lock
+   * queued before the holder looks again).
+   */
+  private void drainUnlessBusy() {
+    while (canSend() && sending.tryLock()) {
+      try {
+        drain(false);
+      } finally {
+        sending.unlock();
+      }
     }
   }
 

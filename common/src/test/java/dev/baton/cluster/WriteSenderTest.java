@@ -16,7 +16,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jgroups.Address;
 import org.jgroups.util.RspList;
 import org.jgroups.util.UUID;
@@ -153,18 +152,25 @@ class WriteSenderTest {
     WriteSender s = busySendingA();
     Address owner = UUID.randomUUID();
     s.sendAsync(write("b"), hash("b"), part(ClusterMessages.TYPE_ENTRIES, "b"));
-    AtomicReference<CompletableFuture<RspList<Object>>> acks = new AtomicReference<>();
-    Thread writer = new Thread(() -> acks.set(s.sendSync(write("c"), hash("c"), part(ClusterMessages.TYPE_ENTRIES, "c"), List.of(owner))));
-    writer.start();
-    await().atMost(Duration.ofSeconds(10)).until(() -> writer.getState() == Thread.State.WAITING);
-    wire.holdFirst.countDown();
-    writer.join(10_000);
+    CompletableFuture<RspList<Object>> acks = s.sendSync(write("c"), hash("c"), part(ClusterMessages.TYPE_ENTRIES, "c"),
+        List.of(owner));
+    assertThat(acks).as("returned without waiting for the send in progress").isNotDone();
 
-    assertThat(acks.get()).as("sent by the time sendSync returns").isCompleted();
-    assertThat((Object) acks.get().get()).isSameAs(wire.acks);
+    wire.holdFirst.countDown();
+    assertThat((Object) acks.get(10, TimeUnit.SECONDS)).as("taken along by the thread that was sending")
+        .isSameAs(wire.acks);
     assertThat(wire.frames).hasSize(2);
     assertThat(writesIn(wire.frames.get(1))).containsExactly("b", "c");
     assertThat(wire.ackFrom.get(1)).containsExactly(owner);
+  }
+
+  @Test
+  void aSyncWriteWithNobodySendingIsSentByTheTimeItReturns() throws Exception {
+    Address owner = UUID.randomUUID();
+    CompletableFuture<RspList<Object>> acks = sender().sendSync(write("a"), hash("a"),
+        part(ClusterMessages.TYPE_ENTRIES, "a"), List.of(owner));
+    assertThat(acks).isCompleted();
+    assertThat(wire.frames).hasSize(1);
   }
 
   @Test
