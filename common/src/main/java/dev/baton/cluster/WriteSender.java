@@ -239,10 +239,14 @@ final class WriteSender implements AutoCloseable {
       CompletableFuture<RspList<Object>> acks = transport.cast(frame, ackFrom);
       if (acks != null) {
         syncInFlight.incrementAndGet();
-        // May run on a JGroups receiver thread: only wake the sender thread there, never send.
+        // May run on a JGroups receiver thread: only wake the sender thread there, never send; and
+        // only if a write waits for the window (a writer that queued after this frees it sends
+        // itself: it checks the window after queueing, this checks the queue after freeing it).
         acks.whenComplete((rsps, ex) -> {
           syncInFlight.decrementAndGet();
-          LockSupport.unpark(thread);
+          if (canSend()) {
+            LockSupport.unpark(thread);
+          }
         });
       }
       for (Pending p : batch) {
