@@ -17,7 +17,7 @@ import java.util.UUID;
  * POST /api/pay              starts a payment (AUTHORIZED); POST /api/pay?capture captures it
  * POST /api/logout           invalidates the session
  * POST /api/timeout?seconds=2 sets the session's max inactive interval
- * GET  /public/stats         sessions created and destroyed on this node (no login needed)
+ * GET  /public/stats         sessions created and destroyed on this node, carts swapped out and in (no login needed)
  * GET  /public/blob?size=N    writes N new random bytes into the session (the load tools' request:
  *                             different every time, so every request really changes the session)
  * GET  /public/has            has=true if the session exists here with its blob
@@ -108,7 +108,8 @@ public class ShopServlet extends HttpServlet {
             + " peer=" + peer + " session=" + s.getId() + " bound=[" + s.getAttribute("dev.baton.tls.identity") + "]");
       }
       default -> resp.getWriter().println("node=" + node() + " created=" + SessionCounter.CREATED.get()
-          + " destroyed=" + SessionCounter.DESTROYED.get());
+          + " destroyed=" + SessionCounter.DESTROYED.get() + " passivated=" + SessionCounter.PASSIVATED.get()
+          + " activated=" + SessionCounter.ACTIVATED.get());
     }
   }
 

@@ -43,6 +43,11 @@ public abstract class SessionContract {
     c = ports[2];
   }
 
+  /** The HTTP ports of the three nodes. */
+  protected int[] httpPorts() {
+    return new int[] {a, b, c};
+  }
+
   @AfterAll
   void stop() throws Exception {
     stopNodes();

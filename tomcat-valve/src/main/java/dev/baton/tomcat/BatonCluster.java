@@ -24,7 +24,7 @@ import org.apache.catalina.util.LifecycleMBeanBase;
  * <p>Like Tomcat's {@code SimpleTcpCluster} it gives every {@code <distributable/>} application a
  * {@link BatonManager}. It starts the JVM's cluster node with the container and stops it with it.
  * Every attribute is a cluster setting (see {@link ClusterSettings} for names and defaults), plus
- * {@code dirtyPolicy} and {@code attributeAllowList} for the managers; {@code nodeName} defaults to
+ * {@code dirtyPolicy}, {@code attributeAllowList} and {@code maxIdleSwap} for the managers; {@code nodeName} defaults to
  * the Engine's {@code jvmRoute}. A wrong attribute fails the start with a message naming it.
  *
  * <p>{@code tlsFailover} ({@code on} by default) shares the cluster's TLS session-ticket keys with
@@ -39,6 +39,7 @@ public class BatonCluster extends LifecycleMBeanBase implements Cluster {
   private ClusterNode node;
   private String dirtyPolicy;
   private String attributeAllowList;
+  private String maxIdleSwap;
   private boolean tlsFailover = true;
   private TicketKeyRotation tlsKeys;
 
@@ -48,6 +49,7 @@ public class BatonCluster extends LifecycleMBeanBase implements Cluster {
       case "className" -> { }
       case "dirtyPolicy" -> dirtyPolicy = value;
       case "attributeAllowList" -> attributeAllowList = value;
+      case "maxIdleSwap" -> maxIdleSwap = value;
       case "tlsFailover" -> tlsFailover = parseOnOff(value);
       default -> settings.put(name, value);
     }
@@ -60,6 +62,10 @@ public class BatonCluster extends LifecycleMBeanBase implements Cluster {
 
   String attributeAllowList() {
     return attributeAllowList;
+  }
+
+  String maxIdleSwap() {
+    return maxIdleSwap;
   }
 
   ClusterNode node() {

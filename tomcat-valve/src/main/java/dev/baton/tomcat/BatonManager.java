@@ -57,6 +57,9 @@ import org.apache.juli.logging.LogFactory;
  *   <li>An invalidated or expired session is deleted cluster-wide (a tombstone) and never comes back.
  *       A time-out is decided against the latest access on any node; its listeners fire on one
  *       node only: the one that served it last, or, if that node is gone, the first member.</li>
+ *   <li>With {@link #setMaxIdleSwap maxIdleSwap} set, a session nobody uses keeps its attributes only
+ *       as the serialized record the cluster cache holds anyway, as Tomcat's
+ *       {@code PersistentManager} swaps idle sessions out, but without a store to read back.</li>
  * </ul>
  *
  * <p>Usually created by {@link BatonCluster} for each {@code <distributable/>} application. It can
@@ -76,6 +79,7 @@ public class BatonManager extends ManagerBase {
   private SessionWriter writer;
   private AttributeSerializer serializer;
   private DirtyPolicy dirtyPolicy = DirtyPolicy.ACCESSED;
+  private int maxIdleSwap = -1;
   private List<String> allowList = List.of();
   private final AtomicLong lastWarning = new AtomicLong();
 
@@ -97,6 +101,7 @@ public class BatonManager extends ManagerBase {
     switch (name) {
       case "dirtyPolicy" -> setDirtyPolicy(value);
       case "attributeAllowList" -> setAttributeAllowList(value);
+      case "maxIdleSwap" -> setMaxIdleSwap(value);
       default -> ownSettings.put(name, value);
     }
     return true;
@@ -109,6 +114,35 @@ public class BatonManager extends ManagerBase {
     } catch (IllegalArgumentException e) {
       throw new ClusterConfigException("dirtyPolicy", "'" + policy + "' is not a choice", "use accessed or set_only");
     }
+  }
+
+  /**
+   * Seconds a session must go unused on this node (no request in progress) before it drops its
+   * deserialized attributes and keeps only its record in the cluster cache; the next request or
+   * attribute call deserializes them again. {@code 0}: as soon as its last request ends (the least
+   * heap: one serialized copy per session per node); {@code -1} (default): never. As with Tomcat's
+   * {@code PersistentManager}, attributes that implement {@code HttpSessionActivationListener} are
+   * told ({@code sessionWillPassivate}, {@code sessionDidActivate}), and an attribute read after a
+   * swap is a deserialized copy, not the object the application stored. A session whose attributes
+   * are not all in the cluster cache (one that cannot be serialized) is never swapped out.
+   */
+  public void setMaxIdleSwap(String seconds) {
+    int v;
+    try {
+      v = Integer.parseInt(seconds.trim());
+    } catch (NumberFormatException e) {
+      v = Integer.MIN_VALUE;
+    }
+    if (v < -1) {
+      throw new ClusterConfigException("maxIdleSwap", "'" + seconds + "' is not a number of seconds",
+          "use -1 (never swap out), 0 (as soon as the last request of a session ends) or a positive number of seconds");
+    }
+    this.maxIdleSwap = v;
+  }
+
+  /** Whether sessions are ever swapped out ({@link #setMaxIdleSwap}). */
+  boolean swapsOut() {
+    return maxIdleSwap >= 0;
   }
 
   /**
@@ -148,6 +182,9 @@ public class BatonManager extends ManagerBase {
         }
         if (allowList.isEmpty() && cluster.attributeAllowList() != null) {
           setAttributeAllowList(cluster.attributeAllowList());
+        }
+        if (maxIdleSwap == -1 && cluster.maxIdleSwap() != null) {
+          setMaxIdleSwap(cluster.maxIdleSwap());
         }
       } else {
         Map<String, String> settings = new LinkedHashMap<>(ownSettings);
@@ -269,21 +306,9 @@ public class BatonManager extends ManagerBase {
       return into;
     }
     BatonSession s = into != null ? into : (BatonSession) createEmptySession();
-    s.clearRestoredAttributes();
-    s.unreadable = null;
-    ClassLoader loader = getContext().getLoader() != null ? getContext().getLoader().getClassLoader()
-        : Thread.currentThread().getContextClassLoader();
-    for (Map.Entry<String, byte[]> a : record.attributes().entrySet()) {
-      try {
-        s.restoreAttribute(a.getKey(), serializer.deserialize(a.getKey(), a.getValue(), loader));
-      } catch (AttributeException e) {
-        // Kept as bytes: written back untouched, readable by a node that has the class or the pattern.
-        if (s.unreadable == null) {
-          s.unreadable = new ConcurrentHashMap<>();
-        }
-        s.unreadable.put(a.getKey(), a.getValue());
-        warn(e.getMessage());
-      }
+    synchronized (s) {
+      loadAttributes(s, record);
+      s.swappedIn();
     }
     s.setValid(true);
     s.setNew(false);
@@ -311,6 +336,79 @@ public class BatonManager extends ManagerBase {
     s.baseLastNode = record.lastNode();
     s.boundTls = record.tls();
     return s;
+  }
+
+  /** Replaces the attributes of {@code s} with those of {@code record}, firing no listener. Holds the session lock. */
+  private void loadAttributes(BatonSession s, SessionRecord record) {
+    s.clearRestoredAttributes();
+    s.unreadable = null;
+    ClassLoader loader = getContext().getLoader() != null ? getContext().getLoader().getClassLoader()
+        : Thread.currentThread().getContextClassLoader();
+    for (Map.Entry<String, byte[]> a : record.attributes().entrySet()) {
+      try {
+        s.restoreAttribute(a.getKey(), serializer.deserialize(a.getKey(), a.getValue(), loader));
+      } catch (AttributeException e) {
+        // Kept as bytes: written back untouched, readable by a node that has the class or the pattern.
+        if (s.unreadable == null) {
+          s.unreadable = new ConcurrentHashMap<>();
+        }
+        s.unreadable.put(a.getKey(), a.getValue());
+        warn(e.getMessage());
+      }
+    }
+  }
+
+  /** The last request of {@code s} on this node ended. */
+  void unused(BatonSession s) {
+    if (maxIdleSwap == 0) {
+      swapOut(s);
+    }
+  }
+
+  /** Expires sessions as usual, then swaps out those unused for {@code maxIdleSwap} seconds. */
+  @Override
+  public void processExpires() {
+    super.processExpires();
+    if (maxIdleSwap > 0) {
+      for (Session session : findSessions()) {
+        if (session instanceof BatonSession s && s.getIdleTimeInternal() >= maxIdleSwap * 1000L) {
+          swapOut(s);
+        }
+      }
+    }
+  }
+
+  /**
+   * Drops the deserialized attributes of {@code s} if its record in the cluster cache holds them all
+   * and nothing changed since it was written.
+   */
+  private void swapOut(BatonSession s) {
+    synchronized (s) {
+      StateEntry base = s.baseEntry;
+      if (s.isSwappedOut() || !s.validInternal() || base == null || !s.unchangedSinceFlush()) {
+        return;
+      }
+      SessionRecord record = writer.recordOf(base);
+      if (record == null || !record.attributes().keySet().containsAll(s.attributeNames())) {
+        return; // an attribute that could not be serialized lives only here
+      }
+      s.swapOut();
+    }
+  }
+
+  /** Deserializes the attributes of a swapped-out session again. */
+  void swapIn(BatonSession s) {
+    synchronized (s) {
+      if (!s.isSwappedOut()) {
+        return;
+      }
+      SessionRecord record = writer.recordOf(s.baseEntry);
+      if (record != null) {
+        loadAttributes(s, record);
+      }
+      s.swappedIn();
+      s.activate(); // sessionDidActivate, as after Tomcat's own swap-in
+    }
   }
 
   /**

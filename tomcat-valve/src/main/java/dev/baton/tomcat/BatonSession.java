@@ -20,12 +20,14 @@ public class BatonSession extends StandardSession {
   private static final long serialVersionUID = 1L;
   private static final VarHandle DIRTY;
   private static final VarHandle ACCESSED;
+  private static final VarHandle IN_USE;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       DIRTY = lookup.findVarHandle(BatonSession.class, "dirty", Set.class);
       ACCESSED = lookup.findVarHandle(BatonSession.class, "accessed", Set.class);
+      IN_USE = lookup.findVarHandle(BatonSession.class, "inUse", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -62,6 +64,13 @@ public class BatonSession extends StandardSession {
    */
   final transient java.util.concurrent.atomic.AtomicReference<dev.baton.cluster.ClusterNode.Write> lastWrite =
       new java.util.concurrent.atomic.AtomicReference<>();
+  /**
+   * Threads using the attributes now: requests (from {@link #access()} to {@link #endAccess()}) and,
+   * when the manager swaps sessions out, attribute calls; a session in use is never swapped out.
+   */
+  private transient volatile int inUse;
+  /** The attributes are only in {@link #baseEntry}'s record (see {@link BatonManager#setMaxIdleSwap}). */
+  private transient volatile boolean swappedOut;
   /** Set while {@link #isValid()} finds the session idle past its limit. */
   private transient volatile boolean timingOut;
   private transient volatile boolean deletedElsewhere;
@@ -75,17 +84,80 @@ public class BatonSession extends StandardSession {
   }
 
   @Override
+  public void access() {
+    IN_USE.getAndAdd(this, 1);
+    super.access();
+    if (swappedOut) {
+      batonManager().swapIn(this);
+    }
+  }
+
+  @Override
+  public void endAccess() {
+    super.endAccess();
+    if ((int) IN_USE.getAndAdd(this, -1) == 1) {
+      batonManager().unused(this);
+    }
+  }
+
+  /**
+   * Marks the attributes in use for an attribute call, deserializing them first if the session is
+   * swapped out; false (and nothing to {@link #release()}) when the manager never swaps out.
+   */
+  private boolean use() {
+    if (!batonManager().swapsOut()) {
+      return false;
+    }
+    IN_USE.getAndAdd(this, 1);
+    if (swappedOut) {
+      batonManager().swapIn(this);
+    }
+    return true;
+  }
+
+  private void release() {
+    IN_USE.getAndAdd(this, -1);
+  }
+
+  // The change is noted before the attributes are released: a swap-out that follows sees it.
+  @Override
   public void setAttribute(String name, Object value, boolean notify) {
-    super.setAttribute(name, value, notify);
-    note(DIRTY, name);
-    forgetUnreadable(name);
+    boolean used = use();
+    try {
+      super.setAttribute(name, value, notify);
+      note(DIRTY, name);
+      forgetUnreadable(name);
+    } finally {
+      if (used) {
+        release();
+      }
+    }
   }
 
   @Override
   public void removeAttribute(String name, boolean notify) {
-    super.removeAttribute(name, notify);
-    note(DIRTY, name);
-    forgetUnreadable(name);
+    boolean used = use();
+    try {
+      super.removeAttribute(name, notify);
+      note(DIRTY, name);
+      forgetUnreadable(name);
+    } finally {
+      if (used) {
+        release();
+      }
+    }
+  }
+
+  @Override
+  public java.util.Enumeration<String> getAttributeNames() {
+    boolean used = use();
+    try {
+      return super.getAttributeNames();
+    } finally {
+      if (used) {
+        release();
+      }
+    }
   }
 
   private void forgetUnreadable(String name) {
@@ -143,11 +215,18 @@ public class BatonSession extends StandardSession {
       TlsIdentity bound = boundTls;
       return bound == null ? null : bound.describe();
     }
-    Object value = super.getAttribute(name);
-    if (value != null && batonManager().dirtyPolicy() == DirtyPolicy.ACCESSED && !SessionValues.isImmutable(value)) {
-      note(ACCESSED, name);
+    boolean used = use();
+    try {
+      Object value = super.getAttribute(name);
+      if (value != null && batonManager().dirtyPolicy() == DirtyPolicy.ACCESSED && !SessionValues.isImmutable(value)) {
+        note(ACCESSED, name);
+      }
+      return value;
+    } finally {
+      if (used) {
+        release();
+      }
     }
-    return value;
   }
 
   @Override
@@ -181,6 +260,9 @@ public class BatonSession extends StandardSession {
     if (timingOut && (deletedElsewhere || !batonManager().firesExpiryOf(this))) {
       super.expire(false);
       return;
+    }
+    if (notify && swappedOut) {
+      batonManager().swapIn(this); // the unbind listeners need the attributes
     }
     String id = getIdInternal();
     if (isValid && !expiring && id != null) {
@@ -219,5 +301,41 @@ public class BatonSession extends StandardSession {
 
   void clearRestoredAttributes() {
     attributes.clear();
+  }
+
+  /** The attribute names, without deserializing a swapped-out session. */
+  Set<String> attributeNames() {
+    return attributes.keySet();
+  }
+
+  boolean isSwappedOut() {
+    return swappedOut;
+  }
+
+  /** Nothing set, removed or read (mutable) since the last flush took the changes. */
+  boolean unchangedSinceFlush() {
+    return dirty == null && accessed == null;
+  }
+
+  /**
+   * Drops the deserialized attributes, unless a thread uses them; the caller holds the session lock
+   * and checked that {@link #baseEntry}'s record holds them all. The flag is raised before the
+   * use count is read, and a user counts itself before it reads the flag: either this sees the user
+   * and backs off, or the user sees the flag and swaps the attributes back in (after this, under
+   * the lock).
+   */
+  void swapOut() {
+    swappedOut = true;
+    if (inUse != 0) {
+      swappedOut = false;
+      return;
+    }
+    passivate(); // sessionWillPassivate, as before Tomcat's own swap-out
+    attributes = new ConcurrentHashMap<>(); // an empty map holds no table
+  }
+
+  /** The attributes are live again (deserialized, or replaced by a restore). Holds the session lock. */
+  void swappedIn() {
+    swappedOut = false;
   }
 }

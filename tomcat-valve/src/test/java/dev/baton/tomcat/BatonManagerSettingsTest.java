@@ -33,14 +33,30 @@ class BatonManagerSettingsTest {
   }
 
   @Test
+  void maxIdleSwapIsSecondsOrNamedInTheError() {
+    BatonManager m = new BatonManager();
+    assertThat(m.swapsOut()).as("never, by default").isFalse();
+    m.setProperty("maxIdleSwap", " 0 ");
+    assertThat(m.swapsOut()).isTrue();
+    m.setMaxIdleSwap("-1");
+    assertThat(m.swapsOut()).isFalse();
+    for (String bad : List.of("-2", "soon", "")) {
+      assertThatThrownBy(() -> m.setMaxIdleSwap(bad)).as(bad)
+          .isInstanceOf(ClusterConfigException.class).hasMessageContaining("maxIdleSwap").hasMessageContaining("-1");
+    }
+  }
+
+  @Test
   void clusterElementTakesEveryAttributeAsASetting() {
     BatonCluster c = new BatonCluster();
     assertThat(c.setProperty("clusterName", "shop")).isTrue();
     assertThat(c.setProperty("dirtyPolicy", "set_only")).isTrue();
     assertThat(c.setProperty("attributeAllowList", "com.shop.*")).isTrue();
+    assertThat(c.setProperty("maxIdleSwap", "0")).isTrue();
     assertThat(c.getClusterName()).isEqualTo("shop");
     assertThat(c.dirtyPolicy()).isEqualTo("set_only");
     assertThat(c.attributeAllowList()).isEqualTo("com.shop.*");
+    assertThat(c.maxIdleSwap()).isEqualTo("0");
     assertThat(List.of(c.createManager("ctx"))).singleElement().isInstanceOf(BatonManager.class);
   }
 }

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * Baton against Tomcat's own session managers, in one run: the same Tomcat distribution, shop and
  * load ({@code wrk -t2 -c32}, one session, a 1 KB attribute written per request) for
  * StandardManager (no clustering), DeltaManager and BackupManager (catalina-ha, multicast
- * membership on loopback) and Baton async and sync. Then, per manager, 1,000 new sessions on node1,
+ * membership on loopback) and Baton async, sync, and sync with sessions swapped out after each
+ * request ({@code maxIdleSwap="0"}). Then, per manager, 1,000 new sessions on node1,
  * {@code kill -9} of node1 with no settle time, and the sessions whose attribute node2 cannot read
  * (first pass right after the kill, and how long until all are readable, bounded at 10 s).
  * Run with {@code it/compare-tomcat [seconds] [name filter]}; prints a Markdown table. Extra JVM
@@ -58,7 +59,8 @@ public final class TomcatComparison {
         new Variant("DeltaManager, sync-ack", tribes("DeltaManager", 6)),
         new Variant("BackupManager", tribes("BackupManager", 6)),
         new Variant("Baton async", batonElement.replace("writeMode=\"sync\"", "writeMode=\"async\"")),
-        new Variant("Baton sync", batonElement));
+        new Variant("Baton sync", batonElement),
+        new Variant("Baton sync, maxIdleSwap=0", batonElement.replace("secretFile=", "maxIdleSwap=\"0\" secretFile=")));
     int port = 21000 + (int) (ProcessHandle.current().pid() % 500) * 20; // below the ephemeral range
     for (Variant v : variants) {
       if (!v.name().contains(only)) {

@@ -23,11 +23,16 @@ public class TomcatSessionContractTest extends SessionContract {
     return serverXml;
   }
 
+  /** The server.xml the nodes run with. */
+  protected Path serverXml(Path run) throws Exception {
+    return fastExpiryServerXml(run);
+  }
+
   @Override
   protected int[] startNodes(int basePort, int mcastPort) throws Exception {
     Path run = Path.of("target", "runs", "tomcat-contract-" + basePort);
     TomcatDistribution dist = new TomcatDistribution(run, mcastPort);
-    Path serverXml = fastExpiryServerXml(run);
+    Path serverXml = serverXml(run);
     for (String name : List.of("nodeA", "nodeB", "nodeC")) {
       nodes.add(dist.start(name, basePort + nodes.size(), serverXml));
     }

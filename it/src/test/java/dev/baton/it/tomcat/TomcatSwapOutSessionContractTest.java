@@ -1,0 +1,50 @@
+package dev.baton.it.tomcat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.baton.it.ShopClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The session contract on three real Tomcat nodes that swap a session out as soon as its last
+ * request ends ({@code maxIdleSwap="0"}): every request after the first finds the attributes only
+ * in the cluster cache's record, and invalidation and time-out listeners need them back.
+ */
+public class TomcatSwapOutSessionContractTest extends TomcatSessionContractTest {
+
+  @Override
+  protected Path serverXml(Path run) throws Exception {
+    Path fast = fastExpiryServerXml(run);
+    Path serverXml = run.resolve("server-swap-out.xml");
+    Files.writeString(serverXml, Files.readString(fast).replace("secretFile=", "maxIdleSwap=\"0\" secretFile="));
+    return serverXml;
+  }
+
+  @Test
+  void aSessionIsSwappedOutAfterEachRequestAndInAgainForTheNext() throws Exception {
+    int a = httpPorts()[0];
+    int passivated = stat(a, "passivated");
+    int activated = stat(a, "activated");
+    ShopClient client = new ShopClient();
+    client.login(a, "bob", "bob-secret");
+    client.post(a, "/shop/api/cart", Map.of("item", "bread"));
+    ShopClient.Answer second = client.post(a, "/shop/api/cart", Map.of("item", "butter"));
+
+    assertThat(second.get("cart")).as("the cart read back from the record").isEqualTo("bread|butter");
+    assertThat(second.get("user")).isEqualTo("bob");
+    // A swap-out follows the end of a request, which Tomcat marks after the response went out.
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(stat(a, "passivated") - passivated).as("the cart was told of each swap-out").isGreaterThanOrEqualTo(2);
+      assertThat(stat(a, "activated") - activated).as("and of the swap-in").isGreaterThanOrEqualTo(1);
+    });
+  }
+
+  private static int stat(int port, String name) throws Exception {
+    return Integer.parseInt(new ShopClient().get(port, "/shop/public/stats").get(name));
+  }
+}
