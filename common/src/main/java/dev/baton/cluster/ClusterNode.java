@@ -258,18 +258,16 @@ public final class ClusterNode implements AutoCloseable {
 
   /**
    * Told after a write made on another node (a copy, a delta or a pulled entry) was applied here,
-   * with the entry now held. Runs on a cluster thread: it must be quick and must not block.
+   * with the entry applied (the key, value and version this node now holds). Runs on a cluster thread: it must be quick and must not block.
    */
   public void addChangeListener(Consumer<StateEntry> listener) {
     changeListeners.add(listener);
   }
 
-  private void changed(StateTable table, byte[] key) {
+  /** Tells the change listeners of a copy just applied (the table holds the same key, value and version). */
+  private void changed(StateEntry applied) {
     if (!changeListeners.isEmpty()) {
-      StateEntry e = table.getAnyEntry(key);
-      if (e != null) {
-        changeListeners.forEach(l -> l.accept(e));
-      }
+      changeListeners.forEach(l -> l.accept(applied));
     }
   }
 
@@ -692,7 +690,7 @@ public final class ClusterNode implements AutoCloseable {
         if (owner) {
           near.discard(c.key(), null);
         }
-        changed(table, c.key());
+        changed(c);
         if (upstream != null) {
           upstream.forward(c);
         }
@@ -719,11 +717,15 @@ public final class ClusterNode implements AutoCloseable {
     if (held != null && held.value() != null && held.version() == d.baseVersion() && held.origin() == d.baseOrigin()) {
       byte[] merged = Deltas.apply(w.key(), held.value(), d.delta(), limits);
       if (merged != null) {
-        table.putIfNewer(new EntryCopy(w.key(), merged, w.version(), w.origin(), w.createdMillis(),
-            w.lastAccessMillis(), w.maxIdleMillis()));
-        metrics.deltasApplied.increment();
-        metrics.copiesApplied.increment();
-        changed(table, w.key());
+        EntryCopy applied = new EntryCopy(w.key(), merged, w.version(), w.origin(), w.createdMillis(),
+            w.lastAccessMillis(), w.maxIdleMillis());
+        if (table.putIfNewer(applied)) {
+          metrics.deltasApplied.increment();
+          metrics.copiesApplied.increment();
+          changed(applied);
+        } else {
+          metrics.copiesStale.increment(); // a newer write came in between
+        }
         return;
       }
     }
@@ -732,7 +734,7 @@ public final class ClusterNode implements AutoCloseable {
     StateEntry full = pullFrom(w.key(), List.of(from));
     if (full != null && table.putIfNewer(full)) {
       metrics.copiesApplied.increment();
-      changed(table, w.key());
+      changed(full);
     }
   }
 
