@@ -8,6 +8,7 @@ import java.lang.invoke.VarHandle;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.apache.catalina.Manager;
 import org.apache.catalina.session.StandardSession;
 
@@ -101,63 +102,51 @@ public class BatonSession extends StandardSession {
   }
 
   /**
-   * Marks the attributes in use for an attribute call, deserializing them first if the session is
-   * swapped out; false (and nothing to {@link #release()}) when the manager never swaps out.
+   * Runs an attribute call: when the manager swaps sessions out, with the attributes marked in use
+   * (no swap-out meanwhile) and deserialized first if the session was swapped out.
    */
-  private boolean use() {
+  private <T> T withAttributes(Supplier<T> call) {
     if (!batonManager().swapsOut()) {
-      return false;
+      return call.get();
     }
     IN_USE.getAndAdd(this, 1);
-    if (swappedOut) {
-      batonManager().swapIn(this);
+    try {
+      if (swappedOut) {
+        batonManager().swapIn(this);
+      }
+      return call.get();
+    } finally {
+      IN_USE.getAndAdd(this, -1);
     }
-    return true;
   }
 
-  private void release() {
-    IN_USE.getAndAdd(this, -1);
-  }
-
-  // The change is noted before the attributes are released: a swap-out that follows sees it.
+  // A change is noted while the attributes are in use: a swap-out that follows sees it.
   @Override
   public void setAttribute(String name, Object value, boolean notify) {
-    boolean used = use();
-    try {
+    withAttributes(() -> {
       super.setAttribute(name, value, notify);
-      note(DIRTY, name);
-      forgetUnreadable(name);
-    } finally {
-      if (used) {
-        release();
-      }
-    }
+      return changed(name);
+    });
   }
 
   @Override
   public void removeAttribute(String name, boolean notify) {
-    boolean used = use();
-    try {
+    withAttributes(() -> {
       super.removeAttribute(name, notify);
-      note(DIRTY, name);
-      forgetUnreadable(name);
-    } finally {
-      if (used) {
-        release();
-      }
-    }
+      return changed(name);
+    });
   }
 
   @Override
   public java.util.Enumeration<String> getAttributeNames() {
-    boolean used = use();
-    try {
-      return super.getAttributeNames();
-    } finally {
-      if (used) {
-        release();
-      }
-    }
+    return withAttributes(super::getAttributeNames);
+  }
+
+  /** Notes that {@code name} was set or removed; returns null (for {@link #withAttributes}). */
+  private Void changed(String name) {
+    note(DIRTY, name);
+    forgetUnreadable(name);
+    return null;
   }
 
   private void forgetUnreadable(String name) {
@@ -215,18 +204,13 @@ public class BatonSession extends StandardSession {
       TlsIdentity bound = boundTls;
       return bound == null ? null : bound.describe();
     }
-    boolean used = use();
-    try {
+    return withAttributes(() -> {
       Object value = super.getAttribute(name);
       if (value != null && batonManager().dirtyPolicy() == DirtyPolicy.ACCESSED && !SessionValues.isImmutable(value)) {
         note(ACCESSED, name);
       }
       return value;
-    } finally {
-      if (used) {
-        release();
-      }
-    }
+    });
   }
 
   @Override
