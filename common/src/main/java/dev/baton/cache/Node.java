@@ -36,10 +36,10 @@ final class Node implements StateEntry {
   final long maxIdle;
   final Node next;
   volatile long lastAccess;
-  /** CLOCK reference bit; only read and written when the table is bounded. */
   /**
-   * CLOCK's reference bit: a hint, set by readers without the lock and cleared by eviction under
-   * it; a lost update costs at most one extra pass of the hand, so it needs no ordering.
+   * CLOCK's reference bit, only read and written when the table is bounded: a hint, set by readers
+   * without the lock and cleared by eviction under it; a lost update costs at most one extra pass
+   * of the hand, so it needs no ordering.
    */
   boolean referenced;
 

@@ -23,6 +23,7 @@ final class Segment extends ReentrantLock {
   private static final VarHandle BUCKET = MethodHandles.arrayElementVarHandle(Node[].class);
   private static final VarHandle COUNT;
   private static final VarHandle BYTES;
+  private static final float LOAD_FACTOR = 0.75f;
 
   static {
     try {
@@ -32,7 +33,6 @@ final class Segment extends ReentrantLock {
       throw new ExceptionInInitializerError(e);
     }
   }
-  private static final float LOAD_FACTOR = 0.75f;
 
   private volatile Node[] table;
   /** Read without the lock; written under it with release stores (no fence on every write). */

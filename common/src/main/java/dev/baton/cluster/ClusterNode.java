@@ -258,7 +258,8 @@ public final class ClusterNode implements AutoCloseable {
 
   /**
    * Told after a write made on another node (a copy, a delta or a pulled entry) was applied here,
-   * with the entry applied (the key, value and version this node now holds). Runs on a cluster thread: it must be quick and must not block.
+   * with the entry applied (the key, value and version this node now holds). Runs on a cluster
+   * thread: it must be quick and must not block.
    */
   public void addChangeListener(Consumer<StateEntry> listener) {
     changeListeners.add(listener);

@@ -24,8 +24,9 @@ import org.apache.catalina.util.LifecycleMBeanBase;
  * <p>Like Tomcat's {@code SimpleTcpCluster} it gives every {@code <distributable/>} application a
  * {@link BatonManager}. It starts the JVM's cluster node with the container and stops it with it.
  * Every attribute is a cluster setting (see {@link ClusterSettings} for names and defaults), plus
- * {@code dirtyPolicy}, {@code attributeAllowList} and {@code maxIdleSwap} for the managers; {@code nodeName} defaults to
- * the Engine's {@code jvmRoute}. A wrong attribute fails the start with a message naming it.
+ * {@code dirtyPolicy}, {@code attributeAllowList} and {@code maxIdleSwap} for the managers;
+ * {@code nodeName} defaults to the Engine's {@code jvmRoute}. A wrong attribute fails the start
+ * with a message naming it.
  *
  * <p>{@code tlsFailover} ({@code on} by default) shares the cluster's TLS session-ticket keys with
  * the TLS connectors of the Engine's service, so a TLS session made on one node resumes on another
