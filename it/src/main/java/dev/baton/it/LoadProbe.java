@@ -26,7 +26,16 @@ public final class LoadProbe {
     one.get(n1.httpPort(), "/shop/public/blob?size=1024");
     String url = "http://127.0.0.1:" + n1.httpPort() + "/shop/public/blob?size=1024";
     wrk(one.sessionId(), url, seconds);
+    ShopClient.Answer before = new ShopClient().get(n1.httpPort(), "/shop/public/stats");
     String[] load = wrk(one.sessionId(), url, seconds);
+    ShopClient.Answer after = new ShopClient().get(n1.httpPort(), "/shop/public/stats");
+    if (!after.get("batonwrites").isEmpty()) {
+      // How well node1's writes were batched while measured (a diagnostic line, not in the table).
+      long writes = Long.parseLong(after.get("batonwrites")) - Long.parseLong(before.get("batonwrites"));
+      long messages = Long.parseLong(after.get("batonmessages")) - Long.parseLong(before.get("batonmessages"));
+      System.err.printf(Locale.ROOT, "%s: node1 sent %,d writes in %,d messages (%.1f per message) while measured%n",
+          name, writes, messages, writes / (double) Math.max(1, messages));
+    }
     // Behind a balancer node2 serves too: its request path is compiled before node1 dies.
     ShopClient two = new ShopClient();
     two.get(n2.httpPort(), "/shop/public/blob?size=1024");

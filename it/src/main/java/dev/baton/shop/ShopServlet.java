@@ -17,7 +17,8 @@ import java.util.UUID;
  * POST /api/pay              starts a payment (AUTHORIZED); POST /api/pay?capture captures it
  * POST /api/logout           invalidates the session
  * POST /api/timeout?seconds=2 sets the session's max inactive interval
- * GET  /public/stats         sessions created and destroyed on this node, carts swapped out and in (no login needed)
+ * GET  /public/stats         sessions created and destroyed on this node, carts swapped out and in, and the
+ *                             Baton node's writes and write messages if there is one (no login needed)
  * GET  /public/blob?size=N    writes N new random bytes into the session (the load tools' request:
  *                             different every time, so every request really changes the session)
  * GET  /public/has            has=true if the session exists here with its blob
@@ -109,8 +110,21 @@ public class ShopServlet extends HttpServlet {
       }
       default -> resp.getWriter().println("node=" + node() + " created=" + SessionCounter.CREATED.get()
           + " destroyed=" + SessionCounter.DESTROYED.get() + " passivated=" + SessionCounter.PASSIVATED.get()
-          + " activated=" + SessionCounter.ACTIVATED.get());
+          + " activated=" + SessionCounter.ACTIVATED.get() + batonCounters());
     }
+  }
+
+  /** This JVM's Baton node's write counters (from its JMX MBean), for the comparison tools; empty without Baton. */
+  private static String batonCounters() {
+    try {
+      javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+      for (javax.management.ObjectName n : server.queryNames(new javax.management.ObjectName("dev.baton:type=ClusterNode,*"), null)) {
+        return " batonwrites=" + server.getAttribute(n, "Writes") + " batonmessages=" + server.getAttribute(n, "WriteMessages");
+      }
+    } catch (javax.management.JMException e) {
+      return " batoncounters=" + e.getClass().getSimpleName();
+    }
+    return "";
   }
 
   private static String node() {
