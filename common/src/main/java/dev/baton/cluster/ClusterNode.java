@@ -267,9 +267,7 @@ public final class ClusterNode implements AutoCloseable {
 
   /** Tells the change listeners of a copy just applied (the table holds the same key, value and version). */
   private void changed(StateEntry applied) {
-    if (!changeListeners.isEmpty()) {
-      changeListeners.forEach(l -> l.accept(applied));
-    }
+    changeListeners.forEach(l -> l.accept(applied));
   }
 
   /** Told when an entry this node owns expires (once per owner). */

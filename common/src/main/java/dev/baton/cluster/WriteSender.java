@@ -62,15 +62,11 @@ final class WriteSender implements AutoCloseable {
     CompletableFuture<RspList<Object>> cast(byte[] frame, Collection<Address> ackFrom) throws Exception;
   }
 
-  /**
-   * A write to send: the entry it wrote (key, the key's hash, and version), its message and its
-   * size, and, if sync, its acks.
-   */
-  private record Pending(StateEntry written, long keyHash, ClusterMessages.Outgoing part, int size,
-      List<Address> ackFrom, CompletableFuture<RspList<Object>> acks) {
-    Pending(StateEntry written, long keyHash, ClusterMessages.Outgoing part, List<Address> ackFrom,
-        CompletableFuture<RspList<Object>> acks) {
-      this(written, keyHash, part, part.size(), ackFrom, acks);
+  /** A write to send: the entry it wrote (key, the key's hash, and version), its message, and, if sync, its acks. */
+  private record Pending(StateEntry written, long keyHash, ClusterMessages.Outgoing part, List<Address> ackFrom,
+      CompletableFuture<RspList<Object>> acks) {
+    int size() {
+      return part.size();
     }
   }
 

@@ -224,22 +224,6 @@ public final class ClusterMessages {
     }
   }
 
-  /** A batch body of {@code parts}, as {@link #writeBatch} writes it. */
-  public static byte[] batch(List<? extends Outgoing> parts) {
-    WireWriter w = new WireWriter(batchSize(parts));
-    writeBatch(w, parts);
-    return w.toByteArray();
-  }
-
-  /** The exact size of the batch body of {@code parts}. */
-  public static int batchSize(List<? extends Outgoing> parts) {
-    int size = WireWriter.varIntSize(parts.size());
-    for (Outgoing p : parts) {
-      size += 1 + WireWriter.varIntSize(p.size()) + p.size();
-    }
-    return size;
-  }
-
   /** Writes a {@link #TYPE_BATCH} body of {@code parts}. */
   public static void writeBatch(WireWriter w, List<? extends Outgoing> parts) {
     w.writeVarInt(parts.size());

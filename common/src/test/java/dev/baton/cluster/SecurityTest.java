@@ -145,8 +145,8 @@ class SecurityTest {
     for (ClusterMessages.Part second : List.of(
         new ClusterMessages.Part(ClusterMessages.TYPE_PULL, ClusterMessages.pull(b("k"))),
         new ClusterMessages.Part(ClusterMessages.TYPE_ENTRIES, java.util.Arrays.copyOf(entriesBody, 12)),
-        new ClusterMessages.Part(ClusterMessages.TYPE_BATCH, ClusterMessages.batch(List.of(good))))) {
-      bad.add(new Frames(null).frame(ClusterMessages.TYPE_BATCH, ClusterMessages.batch(List.of(good, second))));
+        new ClusterMessages.Part(ClusterMessages.TYPE_BATCH, batch(List.of(good))))) {
+      bad.add(new Frames(null).frame(ClusterMessages.TYPE_BATCH, batch(List.of(good, second))));
     }
     for (int i = 0; i < 200; i++) {
       byte[] noise = new byte[rnd.nextInt(300)];
@@ -164,5 +164,11 @@ class SecurityTest {
     nodes.get(0).put(b("still"), b("serving"), 0);
     assertThat(nodes.get(1).get(b("still"))).isNotNull();
     assertThat(nodes.get(1).get(b("k"))).as("nothing from the bad messages was applied").isNull();
+  }
+
+  private static byte[] batch(List<ClusterMessages.Part> parts) {
+    dev.baton.codec.WireWriter w = new dev.baton.codec.WireWriter(64);
+    ClusterMessages.writeBatch(w, parts);
+    return w.toByteArray();
   }
 }

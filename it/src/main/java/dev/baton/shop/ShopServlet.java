@@ -11,12 +11,13 @@ import java.util.UUID;
  * The sample shop, behind FORM login (role {@code customer}). Every answer is one line of
  * {@code key=value} pairs so that tests and the demo can read it:
  * <pre>
- * GET  /api/state            node=… user=… cart=a|b billing=… payment=txn:STEP session=…
+ * GET  /api/state            node=… user=… cart=a|b billing=… payment=txn:STEP session=… note=…
  * POST /api/cart?item=book   adds to the cart (changed in place, never set again)
  * POST /api/billing?name=…&street=…&city=…
  * POST /api/pay              starts a payment (AUTHORIZED); POST /api/pay?capture captures it
  * POST /api/logout           invalidates the session
  * POST /api/timeout?seconds=2 sets the session's max inactive interval
+ * POST /api/note?text=…       pins a {@link StickyNote} (it cannot be serialized: it stays on this node)
  * GET  /public/stats         sessions created and destroyed on this node, carts swapped out and in, and the
  *                             Baton node's writes and write messages if there is one (no login needed)
  * GET  /public/blob?size=N    writes N new random bytes into the session (the load tools' request:
@@ -41,12 +42,14 @@ public class ShopServlet extends HttpServlet {
     Cart cart = (Cart) s.getAttribute("cart");
     BillingAddress billing = (BillingAddress) s.getAttribute("billing");
     Payment payment = (Payment) s.getAttribute("payment");
+    StickyNote note = (StickyNote) s.getAttribute("note");
     resp.getWriter().println("node=" + node()
         + " user=" + req.getRemoteUser()
         + " cart=" + (cart == null ? "" : String.join("|", cart.items()))
         + " billing=" + (billing == null ? "" : billing.name() + "," + billing.street() + "," + billing.city())
         + " payment=" + (payment == null ? "" : payment.transactionId() + ":" + payment.step())
-        + " session=" + s.getId());
+        + " session=" + s.getId()
+        + " note=" + (note == null ? "" : note.text()));
   }
 
   @Override
@@ -72,6 +75,7 @@ public class ShopServlet extends HttpServlet {
           s.setAttribute("payment", new Payment("txn-" + UUID.randomUUID().toString().substring(0, 8)));
         }
       }
+      case "/note" -> s.setAttribute("note", new StickyNote(req.getParameter("text")));
       case "/timeout" -> s.setMaxInactiveInterval(Integer.parseInt(req.getParameter("seconds")));
       case "/logout" -> {
         s.invalidate();

@@ -124,7 +124,9 @@ public class BatonManager extends ManagerBase {
    * {@code PersistentManager}, attributes that implement {@code HttpSessionActivationListener} are
    * told ({@code sessionWillPassivate}, {@code sessionDidActivate}), and an attribute read after a
    * swap is a deserialized copy, not the object the application stored. A session whose attributes
-   * are not all in the cluster cache (one that cannot be serialized) is never swapped out.
+   * are not all in the cluster cache (one that cannot be serialized) is never swapped out. With
+   * {@code dirtyPolicy="set_only"}, an attribute changed in place without {@code setAttribute} is
+   * back to its last set value after a swap, as on another node.
    */
   public void setMaxIdleSwap(String seconds) {
     int v;
@@ -380,19 +382,14 @@ public class BatonManager extends ManagerBase {
 
   /**
    * Drops the deserialized attributes of {@code s} if its record in the cluster cache holds them all
-   * and nothing changed since it was written.
+   * as they are: nothing changed since it was written (an attribute that could not be serialized
+   * stays marked changed: toRecord notes it again).
    */
   private void swapOut(BatonSession s) {
     synchronized (s) {
-      StateEntry base = s.baseEntry;
-      if (s.isSwappedOut() || !s.validInternal() || base == null || !s.unchangedSinceFlush()) {
-        return;
+      if (!s.isSwappedOut() && s.validInternal() && s.baseEntry != null && s.unchangedSinceFlush()) {
+        s.swapOut();
       }
-      SessionRecord record = writer.recordOf(base);
-      if (record == null || !record.attributes().keySet().containsAll(s.attributeNames())) {
-        return; // an attribute that could not be serialized lives only here
-      }
-      s.swapOut();
     }
   }
 
@@ -490,6 +487,9 @@ public class BatonManager extends ManagerBase {
         if (old != null) {
           r.attribute(name, old); // keep the last good copy rather than lose the attribute
         }
+        // Tried again at the next flush; until then the record lacks this value, so the session
+        // is not swapped out.
+        s.retryAtNextFlush(name);
       }
     }
     Map<String, byte[]> unreadable = s.unreadable;

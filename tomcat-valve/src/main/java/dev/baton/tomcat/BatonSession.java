@@ -287,23 +287,23 @@ public class BatonSession extends StandardSession {
     attributes.clear();
   }
 
-  /** The attribute names, without deserializing a swapped-out session. */
-  Set<String> attributeNames() {
-    return attributes.keySet();
-  }
-
   boolean isSwappedOut() {
     return swappedOut;
   }
 
   /** Nothing set, removed or read (mutable) since the last flush took the changes. */
   boolean unchangedSinceFlush() {
-    return dirty == null && accessed == null;
+    return !hasChanges() && accessed == null;
+  }
+
+  /** Marks {@code name} changed again: the flush that took it could not serialize it. */
+  void retryAtNextFlush(String name) {
+    note(DIRTY, name);
   }
 
   /**
    * Drops the deserialized attributes, unless a thread uses them; the caller holds the session lock
-   * and checked that {@link #baseEntry}'s record holds them all. The flag is raised before the
+   * and checked that {@link #baseEntry}'s record holds them all as they are. The flag is raised before the
    * use count is read, and a user counts itself before it reads the flag: either this sees the user
    * and backs off, or the user sees the flag and swaps the attributes back in (after this, under
    * the lock).

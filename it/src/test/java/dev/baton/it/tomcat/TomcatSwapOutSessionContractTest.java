@@ -44,6 +44,20 @@ public class TomcatSwapOutSessionContractTest extends TomcatSessionContractTest 
     });
   }
 
+  /** "Loses nothing": the record lacks an attribute that cannot be serialized, so the session stays live here. */
+  @Test
+  void aSessionHoldingAnAttributeThatCannotBeSerializedIsNotSwappedOut() throws Exception {
+    int a = httpPorts()[0];
+    ShopClient client = new ShopClient();
+    client.login(a, "bob", "bob-secret");
+    client.post(a, "/shop/api/note", Map.of("text", "call back"));
+    client.post(a, "/shop/api/cart", Map.of("item", "jam"));
+
+    ShopClient.Answer later = client.get(a, "/shop/api/state");
+    assertThat(later.get("note")).as("the note, which only this node can hold").isEqualTo("call back");
+    assertThat(later.get("cart")).isEqualTo("jam");
+  }
+
   private static int stat(int port, String name) throws Exception {
     return Integer.parseInt(new ShopClient().get(port, "/shop/public/stats").get(name));
   }
