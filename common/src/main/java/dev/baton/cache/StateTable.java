@@ -134,8 +134,13 @@ public final class StateTable {
    * @return the entry written
    */
   public StateEntry put(byte[] key, byte[] value, long maxIdleMillis) {
+    return put(key, hash.hash(key), value, maxIdleMillis);
+  }
+
+  /** {@link #put(byte[], byte[], long)} for a caller that has the key's {@link #hashOf hash} already. */
+  public StateEntry put(byte[] key, long keyHash, byte[] value, long maxIdleMillis) {
     Objects.requireNonNull(value, "value (use remove to delete)");
-    return write(key, maxIdleMillis, current -> value, true);
+    return write(key, keyHash, maxIdleMillis, current -> value, true);
   }
 
   /**
@@ -148,12 +153,16 @@ public final class StateTable {
    *     delete
    */
   public StateEntry compute(byte[] key, long maxIdleMillis, UnaryOperator<byte[]> fn) {
-    return write(key, maxIdleMillis, fn, false);
+    return compute(key, hash.hash(key), maxIdleMillis, fn);
+  }
+
+  /** {@link #compute(byte[], long, UnaryOperator)} for a caller that has the key's {@link #hashOf hash} already. */
+  public StateEntry compute(byte[] key, long keyHash, long maxIdleMillis, UnaryOperator<byte[]> fn) {
+    return write(key, keyHash, maxIdleMillis, fn, false);
   }
 
   /** @param always write a new version even if {@code fn} returns the current array */
-  private StateEntry write(byte[] key, long maxIdleMillis, UnaryOperator<byte[]> fn, boolean always) {
-    long h = hash.hash(key);
+  private StateEntry write(byte[] key, long h, long maxIdleMillis, UnaryOperator<byte[]> fn, boolean always) {
     Segment s = segmentFor(h);
     Node written;
     List<Node> evicted = null;
@@ -190,7 +199,11 @@ public final class StateTable {
    * @return the tombstone written (to be replicated)
    */
   public StateEntry remove(byte[] key) {
-    long h = hash.hash(key);
+    return remove(key, hash.hash(key));
+  }
+
+  /** {@link #remove(byte[])} for a caller that has the key's {@link #hashOf hash} already. */
+  public StateEntry remove(byte[] key, long h) {
     Segment s = segmentFor(h);
     s.lock();
     try {
@@ -210,9 +223,13 @@ public final class StateTable {
    * @return true if applied, false if this table already held the same or a newer write
    */
   public boolean putIfNewer(StateEntry copy) {
+    return putIfNewer(copy, hash.hash(copy.key()));
+  }
+
+  /** {@link #putIfNewer(StateEntry)} for a caller that has the key's {@link #hashOf hash} already. */
+  public boolean putIfNewer(StateEntry copy, long h) {
     versions.observe(copy.version());
     byte[] key = copy.key();
-    long h = hash.hash(key);
     Segment s = segmentFor(h);
     List<Node> evicted = null;
     s.lock();
@@ -242,7 +259,11 @@ public final class StateTable {
    * @return true if an entry was dropped
    */
   public boolean discard(byte[] key, StateEntry expected) {
-    long h = hash.hash(key);
+    return discard(key, hash.hash(key), expected);
+  }
+
+  /** {@link #discard(byte[], StateEntry)} for a caller that has the key's {@link #hashOf hash} already. */
+  public boolean discard(byte[] key, long h, StateEntry expected) {
     Segment s = segmentFor(h);
     if (s.find(h, key) == null) {
       return false; // the usual case (a key held in the other table), answered without the lock
@@ -347,7 +368,11 @@ public final class StateTable {
     }
   }
 
-  /** The key hash this table uses, so callers can place a key without a second hash function. */
+  /**
+   * The key hash this table uses, so callers can place a key without a second hash function, and
+   * pass it to the methods that take one (tables built with the same {@link BuzHash} agree on it).
+   * A hash that is not this one for the key misplaces the entry.
+   */
   public long hashOf(byte[] key) {
     return hash.hash(key);
   }

@@ -405,8 +405,8 @@ public final class ClusterNode implements AutoCloseable {
     Membership m = membership;
     long h = owned.hashOf(key);
     StateTable table = tableFor(m, h);
-    StateEntry written = table.put(key, value, maxIdleMillis);
-    otherTable(table).discard(key, null);
+    StateEntry written = table.put(key, h, value, maxIdleMillis);
+    otherTable(table).discard(key, h, null);
     return replicate(written, m, h, mode).awaitReplicated();
   }
 
@@ -438,12 +438,12 @@ public final class ClusterNode implements AutoCloseable {
     long h = owned.hashOf(key);
     StateTable table = tableFor(m, h);
     boolean[] onBase = new boolean[1];
-    StateEntry written = table.compute(key, maxIdleMillis, current -> {
+    StateEntry written = table.compute(key, h, maxIdleMillis, current -> {
       // The table never copies values, so the same array means the same write.
       onBase[0] = base != null && current != null && current == base.value();
       return newValue;
     });
-    otherTable(table).discard(key, null);
+    otherTable(table).discard(key, h, null);
     if (onBase[0] && m != null && m.members().size() > 1) {
       metrics.deltasSent.increment();
       return multicast(written, m, h, new ClusterMessages.Part(ClusterMessages.TYPE_DELTA,
@@ -462,8 +462,8 @@ public final class ClusterNode implements AutoCloseable {
     Membership m = membership;
     long h = owned.hashOf(key);
     StateTable table = tableFor(m, h);
-    StateEntry tomb = table.remove(key);
-    otherTable(table).discard(key, null);
+    StateEntry tomb = table.remove(key, h);
+    otherTable(table).discard(key, h, null);
     return replicate(tomb, m, h, mode).awaitReplicated();
   }
 
@@ -486,7 +486,7 @@ public final class ClusterNode implements AutoCloseable {
   void forward(StateEntry copy) {
     Membership m = membership;
     long h = owned.hashOf(copy.key());
-    if (tableFor(m, h).putIfNewer(copy)) {
+    if (tableFor(m, h).putIfNewer(copy, h)) {
       replicate(copy, m, h, WriteMode.ASYNC).awaitReplicated();
     }
   }
@@ -684,10 +684,10 @@ public final class ClusterNode implements AutoCloseable {
       } else {
         continue;
       }
-      if (table.putIfNewer(c)) {
+      if (table.putIfNewer(c, h)) {
         metrics.copiesApplied.increment();
         if (owner) {
-          near.discard(c.key(), null);
+          near.discard(c.key(), h, null);
         }
         changed(c);
         if (upstream != null) {
@@ -718,7 +718,7 @@ public final class ClusterNode implements AutoCloseable {
       if (merged != null) {
         EntryCopy applied = new EntryCopy(w.key(), merged, w.version(), w.origin(), w.createdMillis(),
             w.lastAccessMillis(), w.maxIdleMillis());
-        if (table.putIfNewer(applied)) {
+        if (table.putIfNewer(applied, h)) {
           metrics.deltasApplied.increment();
           metrics.copiesApplied.increment();
           changed(applied);
@@ -731,7 +731,7 @@ public final class ClusterNode implements AutoCloseable {
     // Not on the base the delta was made from: take the whole value from the writer.
     metrics.deltaFallbacks.increment();
     StateEntry full = pullFrom(w.key(), List.of(from));
-    if (full != null && table.putIfNewer(full)) {
+    if (full != null && table.putIfNewer(full, h)) {
       metrics.copiesApplied.increment();
       changed(full);
     }
@@ -809,11 +809,11 @@ public final class ClusterNode implements AutoCloseable {
         }
         boolean nowOwner = newOwners.contains(self);
         if (table == owned && !nowOwner) {
-          near.putIfNewer(e);
-          owned.discard(e.key(), e);
+          near.putIfNewer(e, h);
+          owned.discard(e.key(), h, e);
         } else if (table == near && nowOwner) {
-          owned.putIfNewer(e);
-          near.discard(e.key(), e);
+          owned.putIfNewer(e, h);
+          near.discard(e.key(), h, e);
         }
       });
     }
