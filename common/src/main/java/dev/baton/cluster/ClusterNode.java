@@ -513,16 +513,18 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /** How {@link WriteSender} puts a message of writes on the wire. */
-  private java.util.concurrent.CompletableFuture<RspList<Object>> castWrite(byte[] frame, Collection<Address> ackFrom)
-      throws Exception {
+  private java.util.concurrent.CompletableFuture<RspList<Object>> castWrite(byte[] frame, Collection<Address> ackFrom,
+      boolean onlySync) throws Exception {
     BytesMessage msg = new BytesMessage(null, frame);
     if (ackFrom.isEmpty()) {
       dispatcher.castMessage(null, msg, RequestOptions.ASYNC().transientFlags(Message.TransientFlag.DONT_LOOPBACK));
       return null;
     }
-    return dispatcher.castMessageWithFuture(null, msg,
-        new RequestOptions(ResponseMode.GET_ALL, settings.syncTimeout().toMillis(), false, new OwnersAcked(ackFrom))
-            .transientFlags(Message.TransientFlag.DONT_LOOPBACK));
+    RequestOptions sync = new RequestOptions(ResponseMode.GET_ALL, settings.syncTimeout().toMillis(), false,
+        new OwnersAcked(ackFrom)).transientFlags(Message.TransientFlag.DONT_LOOPBACK);
+    // Sync writes are paced by their acknowledgements (a window of one message): MFC's credits would
+    // add nothing but a way to block the receiver thread that may send them.
+    return dispatcher.castMessageWithFuture(null, msg, onlySync ? sync.flags(Message.Flag.NO_FC) : sync);
   }
 
   /**
@@ -689,6 +691,9 @@ public final class ClusterNode implements AutoCloseable {
         if (owner) {
           near.discard(c.key(), h, null);
         }
+        if (membership != m) {
+          settle(c, h, table);
+        }
         changed(c);
         if (upstream != null) {
           upstream.forward(c);
@@ -696,6 +701,20 @@ public final class ClusterNode implements AutoCloseable {
       } else {
         metrics.copiesStale.increment();
       }
+    }
+  }
+
+  /**
+   * Moves an entry just applied into {@code placedIn}, by the view read before applying it, to the
+   * table the current view puts it in: the rebalance of a view installed meanwhile may have gone
+   * through the tables before the entry was in (it runs on its own thread), and would leave it, for
+   * example, near instead of owned.
+   */
+  private void settle(StateEntry e, long h, StateTable placedIn) {
+    StateTable right = tableFor(membership, h);
+    if (right != placedIn) {
+      right.putIfNewer(e, h);
+      placedIn.discard(e.key(), h, e);
     }
   }
 

@@ -57,9 +57,19 @@ final class WriteSender implements AutoCloseable {
   /** Queued bytes past which an async writer sends the queue itself rather than leave it to the thread. */
   static final long MAX_QUEUED_BYTES = 8L * 1024 * 1024;
 
-  /** Multicasts one frame and returns the acknowledgements of {@code ackFrom}, or null when that is empty. */
+  /** Puts a message of writes on the wire. */
   interface Transport {
-    CompletableFuture<RspList<Object>> cast(byte[] frame, Collection<Address> ackFrom) throws Exception;
+    /**
+     * Multicasts one frame and returns the acknowledgements of {@code ackFrom}, or null when that is
+     * empty.
+     *
+     * @param onlySync the message carries only sync writes: it needs no flow control (at most
+     *     {@link #SYNC_WINDOW} such messages are unacknowledged at once), and it may be sent from the
+     *     thread that delivered the previous one's acknowledgements, which must then never block
+     *     waiting for credits that only that thread could deliver
+     */
+    CompletableFuture<RspList<Object>> cast(byte[] frame, Collection<Address> ackFrom, boolean onlySync)
+        throws Exception;
   }
 
   /** A write to send: the entry it wrote (key, the key's hash, and version), its message, and, if sync, its acks. */
@@ -138,7 +148,7 @@ final class WriteSender implements AutoCloseable {
   private void drainHere() {
     sending.lock();
     try {
-      drain(false);
+      drain(false, false);
     } finally {
       sending.unlock();
     }
@@ -154,11 +164,38 @@ final class WriteSender implements AutoCloseable {
   private void drainUnlessBusy() {
     while (canSend() && sending.tryLock()) {
       try {
-        drain(false);
+        drain(false, false);
       } finally {
         sending.unlock();
       }
     }
+  }
+
+  /**
+   * Told when a message's acknowledgements are in, on the thread that delivered them: sends the sync
+   * writes now at the head of the queue from here (no thread to wake on the way of a round trip),
+   * unless another thread is sending (it looks again when done); anything else is left to the
+   * sender thread.
+   */
+  private void acknowledged() {
+    if (!sending.isHeldByCurrentThread()) { // acks that completed within a send of this thread
+      while (syncAtHead() && sending.tryLock()) {
+        try {
+          drain(false, true);
+        } finally {
+          sending.unlock();
+        }
+      }
+    }
+    if (canSend()) {
+      LockSupport.unpark(thread);
+    }
+  }
+
+  /** Whether the head of the queue is a sync write that may go now. */
+  private boolean syncAtHead() {
+    Pending p = queue.peek();
+    return p != null && p.acks() != null && mayGo(p);
   }
 
   private void run() {
@@ -187,14 +224,14 @@ final class WriteSender implements AutoCloseable {
 
   /**
    * Sends what is queued, in order, in batches; stops at a sync write while the window is full,
-   * unless {@code all}. Holds {@link #sending}.
+   * unless {@code all}, and, if {@code onlySync}, at the first async write. Holds {@link #sending}.
    */
-  private void drain(boolean all) {
+  private void drain(boolean all, boolean onlySync) {
     List<Pending> batch = new ArrayList<>();
-    while (all ? !queue.isEmpty() : canSend()) {
+    while (all ? !queue.isEmpty() : onlySync ? syncAtHead() : canSend()) {
       int bytes = 0;
       Pending next;
-      while ((next = queue.peek()) != null && (all || mayGo(next))
+      while ((next = queue.peek()) != null && (all || mayGo(next)) && (!onlySync || next.acks() != null)
           && (batch.isEmpty() || bytes + next.size() <= MAX_BATCH_BYTES)
           && batch.size() < ClusterMessages.MAX_COUNT) {
         batch.add(queue.poll()); // the only consumer is the holder of the lock: poll returns next
@@ -221,40 +258,35 @@ final class WriteSender implements AutoCloseable {
       body = new WireWriter(MAX_BATCH_BYTES + 1024); // a large single write need not keep its buffer
     }
     Set<Address> ackFrom = new LinkedHashSet<>();
-    boolean anyAsync = false;
+    List<CompletableFuture<RspList<Object>>> waiting = new ArrayList<>();
     for (Pending p : batch) {
-      if (p.acks() == null) {
-        anyAsync = true;
-      } else {
+      if (p.acks() != null) {
         ackFrom.addAll(p.ackFrom());
+        waiting.add(p.acks());
       }
     }
+    boolean anyAsync = waiting.size() < batch.size();
     metrics.writeMessages.increment();
     metrics.bytesSent.add(frame.length);
     try {
-      CompletableFuture<RspList<Object>> acks = transport.cast(frame, ackFrom);
+      CompletableFuture<RspList<Object>> acks = transport.cast(frame, ackFrom, !anyAsync);
       if (acks != null) {
         syncInFlight.incrementAndGet();
-        // May run on a JGroups receiver thread: only wake the sender thread there, never send; and
-        // only if a write waits for the window (a writer that queued after this frees it sends
-        // itself: it checks the window after queueing, this checks the queue after freeing it).
+        // Runs on the thread that delivers the acknowledgements (a JGroups receiver thread): the
+        // window is freed before the writers learn it, so the next sync writes can go from here.
+        // (A writer that queued after this frees the window sends itself: it checks the window
+        // after queueing, this checks the queue after freeing it.)
         acks.whenComplete((rsps, ex) -> {
           syncInFlight.decrementAndGet();
-          if (canSend()) {
-            LockSupport.unpark(thread);
-          }
-        });
-      }
-      for (Pending p : batch) {
-        if (p.acks() != null) {
-          acks.whenComplete((rsps, ex) -> {
+          for (CompletableFuture<RspList<Object>> w : waiting) {
             if (ex == null) {
-              p.acks().complete(rsps);
+              w.complete(rsps);
             } else {
-              p.acks().completeExceptionally(ex);
+              w.completeExceptionally(ex);
             }
-          });
-        }
+          }
+          acknowledged();
+        });
       }
     } catch (Exception ex) {
       batch.stream().filter(p -> p.acks() != null).forEach(p -> p.acks().completeExceptionally(ex));
@@ -302,7 +334,7 @@ final class WriteSender implements AutoCloseable {
     }
     sending.lock();
     try {
-      drain(true);
+      drain(true, false);
     } finally {
       sending.unlock();
     }

@@ -61,6 +61,29 @@ class StateTableTest {
   }
 
   @Test
+  void writesGivenTheKeyHashMeetWritesThatHashTheKeyThemselves() {
+    // Two tables built on one hash, as a node's owned and near tables: one hash serves both.
+    StateTable t = table().build();
+    StateTable other = table().build();
+    byte[] key = b("session-7");
+    long h = other.hashOf(key);
+    t.put(key, h, b("v1"), 0);
+    assertThat(str(t.get(b("session-7")))).isEqualTo("v1");
+    t.compute(key, h, 0, current -> b(str(current) + "+"));
+    assertThat(str(t.get(b("session-7")))).isEqualTo("v1+");
+    assertThat(t.putIfNewer(copy("session-7", "v1", 1, 2), h)).as("older than what is held").isFalse();
+    StateEntry newer = copy("session-7", "remote", Long.MAX_VALUE / 2, 2);
+    assertThat(t.putIfNewer(newer, h)).isTrue();
+    assertThat(str(t.get(b("session-7")))).isEqualTo("remote");
+    assertThat(t.discard(key, h, null)).isTrue();
+    assertThat(t.getAnyEntry(b("session-7"))).isNull();
+    t.put(b("session-7"), b("v2"), 0);
+    assertThat(t.remove(key, h).isTombstone()).isTrue();
+    assertThat(t.get(key)).isNull();
+    assertThat(t.size()).isEqualTo(1);
+  }
+
+  @Test
   void removeLeavesTombstoneThatBlocksOlderCopies() {
     StateTable t = table().build();
     StateEntry written = t.put(b("k"), b("v"), 0);

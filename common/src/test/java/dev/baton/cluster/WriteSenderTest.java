@@ -35,6 +35,8 @@ class WriteSenderTest {
   private static final class Recorder implements WriteSender.Transport {
     final List<byte[]> frames = new CopyOnWriteArrayList<>();
     final List<Set<Address>> ackFrom = new CopyOnWriteArrayList<>();
+    final List<Boolean> onlySync = new CopyOnWriteArrayList<>();
+    final List<Thread> castBy = new CopyOnWriteArrayList<>();
     final CountDownLatch firstStarted = new CountDownLatch(1);
     volatile CountDownLatch holdFirst = new CountDownLatch(0);
     final RspList<Object> acks = new RspList<>();
@@ -45,14 +47,17 @@ class WriteSenderTest {
     volatile Exception failWith;
 
     @Override
-    public CompletableFuture<RspList<Object>> cast(byte[] frame, Collection<Address> from) throws Exception {
+    public CompletableFuture<RspList<Object>> cast(byte[] frame, Collection<Address> from, boolean onlySync)
+        throws Exception {
       firstStarted.countDown();
       holdFirst.await(10, TimeUnit.SECONDS);
       if (failWith != null) {
         throw failWith;
       }
-      frames.add(frame);
       ackFrom.add(Set.copyOf(from));
+      this.onlySync.add(onlySync);
+      castBy.add(Thread.currentThread());
+      frames.add(frame);
       if (from.isEmpty()) {
         return null;
       }
@@ -187,11 +192,33 @@ class WriteSenderTest {
 
     wire.pendingAcks.take().complete(wire.acks);
     assertThat(first).isCompleted();
-    await().atMost(Duration.ofSeconds(10)).until(() -> wire.frames.size() == 2);
+    assertThat(wire.frames).as("sent by the thread that delivered the acknowledgements").hasSize(2);
+    assertThat(wire.castBy.get(1)).isSameAs(Thread.currentThread());
     assertThat(writesIn(wire.frames.get(1))).containsExactly("b", "c");
+    assertThat(wire.onlySync).containsExactly(true, true);
     wire.pendingAcks.take().complete(wire.acks);
     assertThat(second).isCompleted();
     assertThat(third).isCompleted();
+  }
+
+  @Test
+  void theThreadThatDeliversAcksSendsOnlySyncWritesAndLeavesAsyncOnesToTheSenderThread() throws Exception {
+    wire.holdAcks = true;
+    WriteSender s = sender();
+    Address owner = UUID.randomUUID();
+    s.sendSync(write("a"), hash("a"), part(ClusterMessages.TYPE_ENTRIES, "a"), List.of(owner));
+    s.sendSync(write("b"), hash("b"), part(ClusterMessages.TYPE_ENTRIES, "b"), List.of(owner));
+    s.sendAsync(write("c"), hash("c"), part(ClusterMessages.TYPE_ENTRIES, "c"));
+    assertThat(wire.frames).as("b and c wait behind a's acknowledgements").hasSize(1);
+
+    wire.pendingAcks.take().complete(wire.acks);
+    await().atMost(Duration.ofSeconds(10)).until(() -> wire.frames.size() == 3);
+    assertThat(writesIn(wire.frames.get(1))).containsExactly("b");
+    assertThat(writesIn(wire.frames.get(2))).containsExactly("c");
+    assertThat(wire.castBy.get(1)).isSameAs(Thread.currentThread());
+    assertThat(wire.castBy.get(2)).as("an async write may need flow control: not on a receiver thread")
+        .isNotSameAs(Thread.currentThread());
+    assertThat(wire.onlySync).containsExactly(true, true, false);
   }
 
   @Test

@@ -19,7 +19,7 @@ import java.util.UUID;
  * POST /api/timeout?seconds=2 sets the session's max inactive interval
  * POST /api/note?text=…       pins a {@link StickyNote} (it cannot be serialized: it stays on this node)
  * GET  /public/stats         sessions created and destroyed on this node, carts swapped out and in, and the
- *                             Baton node's writes and write messages if there is one (no login needed)
+ *                             Baton node's writes, write messages and view size if there is one (no login needed)
  * GET  /public/blob?size=N    writes N new random bytes into the session (the load tools' request:
  *                             different every time, so every request really changes the session)
  * GET  /public/has            has=true if the session exists here with its blob
@@ -118,12 +118,16 @@ public class ShopServlet extends HttpServlet {
     }
   }
 
-  /** This JVM's Baton node's write counters (from its JMX MBean), for the comparison tools; empty without Baton. */
+  /**
+   * This JVM's Baton node's write counters and the size of its cluster view (from its JMX MBean),
+   * for the comparison tools and the tests; empty without Baton.
+   */
   private static String batonCounters() {
     try {
       javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
       for (javax.management.ObjectName n : server.queryNames(new javax.management.ObjectName("dev.baton:type=ClusterNode,*"), null)) {
-        return " batonwrites=" + server.getAttribute(n, "Writes") + " batonmessages=" + server.getAttribute(n, "WriteMessages");
+        return " batonwrites=" + server.getAttribute(n, "Writes") + " batonmessages=" + server.getAttribute(n, "WriteMessages")
+            + " batonmembers=" + server.getAttribute(n, "Members");
       }
     } catch (javax.management.JMException e) {
       return " batoncounters=" + e.getClass().getSimpleName();

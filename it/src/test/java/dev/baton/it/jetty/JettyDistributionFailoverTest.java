@@ -1,5 +1,6 @@
 package dev.baton.it.jetty;
 
+import dev.baton.it.ClusterViews;
 import dev.baton.it.ServerNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,6 +42,8 @@ class JettyDistributionFailoverTest {
     nodes.add(node2);
     node1.awaitStarted(120, TimeUnit.SECONDS);
     node2.awaitStarted(120, TimeUnit.SECONDS);
+    ClusterViews.awaitMembers(node1.httpPort(), 2);
+    ClusterViews.awaitMembers(node2.httpPort(), 2);
     // Regression: the store named the node host-pid, not the worker name the README promises.
     assertThat(Files.readString(node1.base().resolve("logs/console.log"))).contains("Baton node node1 joined cluster");
 

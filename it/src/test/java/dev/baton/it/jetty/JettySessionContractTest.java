@@ -1,5 +1,6 @@
 package dev.baton.it.jetty;
 
+import dev.baton.it.ClusterViews;
 import dev.baton.it.ServerNode;
 import dev.baton.it.SessionContract;
 import java.nio.file.Path;
@@ -29,6 +30,9 @@ public class JettySessionContractTest extends SessionContract {
     }
     for (ServerNode n : nodes) {
       n.awaitStarted(120, TimeUnit.SECONDS);
+    }
+    for (ServerNode n : nodes) {
+      ClusterViews.awaitMembers(n.httpPort(), 3);
     }
     return new int[] {basePort, basePort + 1, basePort + 2};
   }

@@ -3,6 +3,7 @@ package dev.baton.it.jetty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.baton.it.ClusterViews;
 import dev.baton.it.ServerNode;
 import dev.baton.it.ShopClient;
 import java.io.IOException;
@@ -44,6 +45,7 @@ class JettySyncAckTest {
       nodes.add(n);
       n.awaitStarted(120, TimeUnit.SECONDS);
     }
+    ClusterViews.awaitMembers(nodes.get(0).httpPort(), 2);
     ServerNode node1 = nodes.get(0);
     ShopClient client = new ShopClient();
     assertThat(client.get(node1.httpPort(), "/shop/public/blob?size=16").status()).isEqualTo(200);

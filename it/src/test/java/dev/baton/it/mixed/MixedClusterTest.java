@@ -1,8 +1,9 @@
 package dev.baton.it.mixed;
 
-import dev.baton.it.ServerNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.it.ClusterViews;
+import dev.baton.it.ServerNode;
 import dev.baton.it.ShopClient;
 import dev.baton.it.jetty.JettyDistribution;
 import dev.baton.it.tomcat.TomcatDistribution;
@@ -35,6 +36,8 @@ class MixedClusterTest {
     jetty = jetties.start("jetty1", port + 2, "session-cache-null");
     tomcat.awaitStarted(120, TimeUnit.SECONDS);
     jetty.awaitStarted(120, TimeUnit.SECONDS);
+    ClusterViews.awaitMembers(tomcat.httpPort(), 2);
+    ClusterViews.awaitMembers(jetty.httpPort(), 2);
   }
 
   @AfterAll

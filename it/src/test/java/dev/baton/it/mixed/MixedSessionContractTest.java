@@ -1,5 +1,6 @@
 package dev.baton.it.mixed;
 
+import dev.baton.it.ClusterViews;
 import dev.baton.it.ServerNode;
 import dev.baton.it.SessionContract;
 import dev.baton.it.jetty.JettyDistribution;
@@ -7,6 +8,7 @@ import dev.baton.it.jetty.JettySessionContractTest;
 import dev.baton.it.tomcat.TomcatDistribution;
 import dev.baton.it.tomcat.TomcatSessionContractTest;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The session contract on a mixed cluster: Tomcat, Jetty, Tomcat. */
@@ -28,6 +30,9 @@ class MixedSessionContractTest extends SessionContract {
     a.awaitStarted(120, TimeUnit.SECONDS);
     b.awaitStarted(120, TimeUnit.SECONDS);
     c.awaitStarted(120, TimeUnit.SECONDS);
+    for (ServerNode n : List.of(a, b, c)) {
+      ClusterViews.awaitMembers(n.httpPort(), 3);
+    }
     return new int[] {basePort, basePort + 1, basePort + 2};
   }
 

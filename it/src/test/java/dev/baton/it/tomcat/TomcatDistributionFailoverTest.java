@@ -1,5 +1,6 @@
 package dev.baton.it.tomcat;
 
+import dev.baton.it.ClusterViews;
 import dev.baton.it.ServerNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,6 +45,8 @@ class TomcatDistributionFailoverTest {
     nodes.add(node2);
     node1.awaitStarted(120, TimeUnit.SECONDS);
     node2.awaitStarted(120, TimeUnit.SECONDS);
+    ClusterViews.awaitMembers(node1.httpPort(), 2);
+    ClusterViews.awaitMembers(node2.httpPort(), 2);
 
     // One customer walks through the shop across both nodes.
     ShopClient walk = new ShopClient();

@@ -1,5 +1,6 @@
 package dev.baton.it.tomcat;
 
+import dev.baton.it.ClusterViews;
 import dev.baton.it.ServerNode;
 import dev.baton.it.SessionContract;
 import java.nio.file.Files;
@@ -38,6 +39,9 @@ public class TomcatSessionContractTest extends SessionContract {
     }
     for (ServerNode n : nodes) {
       n.awaitStarted(120, TimeUnit.SECONDS);
+    }
+    for (ServerNode n : nodes) {
+      ClusterViews.awaitMembers(n.httpPort(), 3);
     }
     return new int[] {basePort, basePort + 1, basePort + 2};
   }

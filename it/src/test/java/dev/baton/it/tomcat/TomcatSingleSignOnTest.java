@@ -2,6 +2,7 @@ package dev.baton.it.tomcat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.it.ClusterViews;
 import dev.baton.it.ServerNode;
 import dev.baton.it.ShopClient;
 import java.nio.file.Files;
@@ -41,6 +42,8 @@ class TomcatSingleSignOnTest {
     node2 = dist.start("node2", port + 2, serverXml);
     node1.awaitStarted(120, TimeUnit.SECONDS);
     node2.awaitStarted(120, TimeUnit.SECONDS);
+    ClusterViews.awaitMembers(node1.httpPort(), 2);
+    ClusterViews.awaitMembers(node2.httpPort(), 2);
 
     ShopClient shop = new ShopClient();
     assertThat(shop.login(node1.httpPort(), "alice", "alice-secret").get("user")).isEqualTo("alice");
