@@ -36,9 +36,10 @@ import org.jgroups.util.RspList;
  * is sending at that moment (that thread looks at the queue again when done and takes it along: the
  * caller never blocks here, which matters when it holds a session's lock) or a message of sync
  * writes is still waiting for its acknowledgements: then it queues, and goes out with every sync
- * write made meanwhile as soon as those acknowledgements are in (group commit: under load one round
- * trip carries many writes; alone, a write goes at once). Its future completes with the
- * acknowledgements of the message that carried it. An async write is never held back to wait for
+ * write made meanwhile as soon as those acknowledgements are in, sent by the thread that delivered
+ * them, or by the background thread if an async write is ahead of it (group commit: under load one
+ * round trip carries many writes, and no thread is woken on its way; alone, a write goes at once).
+ * Its future completes with the acknowledgements of the message that carried it. An async write is never held back to wait for
  * others: its batch is what accumulated while the previous message was being sent. A batch does
  * not carry writes of a key that a newer whole entry of that key in the same batch replaces.
  *
@@ -289,7 +290,7 @@ final class WriteSender implements AutoCloseable {
         });
       }
     } catch (Exception ex) {
-      batch.stream().filter(p -> p.acks() != null).forEach(p -> p.acks().completeExceptionally(ex));
+      waiting.forEach(w -> w.completeExceptionally(ex));
       if (anyAsync) {
         onAsyncFailure.accept(ex);
       }
