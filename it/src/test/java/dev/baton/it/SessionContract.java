@@ -34,9 +34,12 @@ public abstract class SessionContract {
   /** Stops every node started. */
   protected abstract void stopNodes() throws Exception;
 
+  /** This suite's own slot, 0 to 3, so that suites run side by side use distinct ports. */
+  protected abstract int portSlot();
+
   @BeforeAll
   void start() throws Exception {
-    int port = 20000 + (int) (ProcessHandle.current().pid() % 1000) * 12 + getClass().getSimpleName().length() % 4 * 3;
+    int port = 20000 + (int) (ProcessHandle.current().pid() % 1000) * 12 + portSlot() * 3;
     int[] ports = startNodes(port, 40000 + port % 5000);
     a = ports[0];
     b = ports[1];

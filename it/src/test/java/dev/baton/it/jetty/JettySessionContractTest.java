@@ -22,6 +22,11 @@ public class JettySessionContractTest extends SessionContract {
   private final List<ServerNode> nodes = new ArrayList<>();
 
   @Override
+  protected int portSlot() {
+    return 1;
+  }
+
+  @Override
   protected int[] startNodes(int basePort, int mcastPort) throws Exception {
     Path run = Path.of("target", "runs", "jetty-contract-" + basePort);
     JettyDistribution dist = new JettyDistribution(run, JettyDistribution.newSecret(run), mcastPort);

@@ -19,6 +19,11 @@ class MixedSessionContractTest extends SessionContract {
   private ServerNode c;
 
   @Override
+  protected int portSlot() {
+    return 2;
+  }
+
+  @Override
   protected int[] startNodes(int basePort, int mcastPort) throws Exception {
     Path run = Path.of("target", "runs", "mixed-contract-" + basePort);
     TomcatDistribution tomcats = new TomcatDistribution(run.resolve("tomcat"), mcastPort);

@@ -30,6 +30,11 @@ public class TomcatSessionContractTest extends SessionContract {
   }
 
   @Override
+  protected int portSlot() {
+    return 0;
+  }
+
+  @Override
   protected int[] startNodes(int basePort, int mcastPort) throws Exception {
     Path run = Path.of("target", "runs", "tomcat-contract-" + basePort);
     TomcatDistribution dist = new TomcatDistribution(run, mcastPort);

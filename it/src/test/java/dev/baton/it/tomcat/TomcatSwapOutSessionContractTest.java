@@ -61,4 +61,9 @@ public class TomcatSwapOutSessionContractTest extends TomcatSessionContractTest 
   private static int stat(int port, String name) throws Exception {
     return Integer.parseInt(new ShopClient().get(port, "/shop/public/stats").get(name));
   }
+
+  @Override
+  protected int portSlot() {
+    return 3;
+  }
 }
