@@ -39,9 +39,10 @@ import org.jgroups.util.RspList;
  * write made meanwhile as soon as those acknowledgements are in, sent by the thread that delivered
  * them, or by the background thread if an async write is ahead of it (group commit: under load one
  * round trip carries many writes, and no thread is woken on its way; alone, a write goes at once).
- * Its future completes with the acknowledgements of the message that carried it. An async write is never held back to wait for
- * others: its batch is what accumulated while the previous message was being sent. A batch does
- * not carry writes of a key that a newer whole entry of that key in the same batch replaces.
+ * Its future completes with the acknowledgements of the message that carried it. An async write is
+ * never held back to wait for others: its batch is what accumulated while the previous message was
+ * being sent. A batch does not carry writes of a key that a newer whole entry of that key in the
+ * same batch replaces.
  *
  * <p>The queue is bounded in bytes ({@link #MAX_QUEUED_BYTES}): past it, an async writer sends what
  * is queued itself, so a writer faster than the network waits for it (JGroups' flow control) instead

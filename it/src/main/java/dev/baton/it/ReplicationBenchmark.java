@@ -37,8 +37,9 @@ import org.jgroups.stack.ProtocolStack;
  * writer; sync: eight), MB/s, writes per message, put-to-visible latency on the other nodes (async)
  * or put latency from one writer (sync: the put returns when the owners applied it), each next to
  * raw JGroups multicast of the same payload on the same stack with JGroups' bundler (median of three
- * runs just before; encrypted cases also next to raw multicast with JGroups' SYM_ENCRYPT). Every case is warmed up with as many writes as it measures, which cycle over
- * 20,000 keys. Bounded: a fixed number of writes per case, each wait capped.
+ * runs just before; encrypted cases also next to raw multicast with JGroups' SYM_ENCRYPT). Every
+ * case is warmed up with as many writes as it measures, which cycle over 20,000 keys. Bounded: a
+ * fixed number of writes per case, each wait capped.
  *
  * <p>Arguments: a scale for the number of writes (default 1) and a filter on the case's
  * label and payload, e.g. {@code "replicated, async, encrypted, 1024"}. Run as README says.
