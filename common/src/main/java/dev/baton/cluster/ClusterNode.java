@@ -691,9 +691,7 @@ public final class ClusterNode implements AutoCloseable {
         if (owner) {
           near.discard(c.key(), h, null);
         }
-        if (membership != m) {
-          settle(c, h, table);
-        }
+        settle(c, h, table, m);
         changed(c);
         if (upstream != null) {
           upstream.forward(c);
@@ -705,17 +703,24 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
-   * Moves an entry just applied into {@code placedIn}, by the view read before applying it, to the
-   * table the current view puts it in: the rebalance of a view installed meanwhile may have gone
-   * through the tables before the entry was in (it runs on its own thread), and would leave it, for
-   * example, near instead of owned.
+   * Moves an entry just applied into {@code placedIn} by view {@code m} to the table the current
+   * view puts it in, if the view changed meanwhile: that view's rebalance (on its own thread) may
+   * have gone through the tables before the entry was in, and would leave it, for example, near
+   * instead of owned.
    */
-  private void settle(StateEntry e, long h, StateTable placedIn) {
-    StateTable right = tableFor(membership, h);
-    if (right != placedIn) {
-      right.putIfNewer(e, h);
-      placedIn.discard(e.key(), h, e);
+  private void settle(StateEntry e, long h, StateTable placedIn, Membership m) {
+    if (membership != m) {
+      StateTable right = tableFor(membership, h);
+      if (right != placedIn) {
+        move(e, h, placedIn, right);
+      }
     }
+  }
+
+  /** Moves {@code e} between this node's two tables, unless {@code from} holds a newer write by now. */
+  private static void move(StateEntry e, long h, StateTable from, StateTable to) {
+    to.putIfNewer(e, h);
+    from.discard(e.key(), h, e);
   }
 
   private void applyDelta(ClusterMessages.Delta d, Address from) throws MalformedMessageException {
@@ -740,6 +745,7 @@ public final class ClusterNode implements AutoCloseable {
         if (table.putIfNewer(applied, h)) {
           metrics.deltasApplied.increment();
           metrics.copiesApplied.increment();
+          settle(applied, h, table, m);
           changed(applied);
         } else {
           metrics.copiesStale.increment(); // a newer write came in between
@@ -752,6 +758,7 @@ public final class ClusterNode implements AutoCloseable {
     StateEntry full = pullFrom(w.key(), List.of(from));
     if (full != null && table.putIfNewer(full, h)) {
       metrics.copiesApplied.increment();
+      settle(full, h, table, m);
       changed(full);
     }
   }
@@ -828,11 +835,9 @@ public final class ClusterNode implements AutoCloseable {
         }
         boolean nowOwner = newOwners.contains(self);
         if (table == owned && !nowOwner) {
-          near.putIfNewer(e, h);
-          owned.discard(e.key(), h, e);
+          move(e, h, owned, near);
         } else if (table == near && nowOwner) {
-          owned.putIfNewer(e, h);
-          near.discard(e.key(), h, e);
+          move(e, h, near, owned);
         }
       });
     }

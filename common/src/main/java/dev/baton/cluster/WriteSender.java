@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.jgroups.Address;
 import org.jgroups.util.RspList;
 
@@ -92,6 +94,9 @@ final class WriteSender implements AutoCloseable {
   private final AtomicLong queuedBytes = new AtomicLong();
   /** Where a message's body is written before it is framed; used by the holder of {@link #sending}. */
   private WireWriter body = new WireWriter(MAX_BATCH_BYTES + 1024);
+  /** The writes that may go now ({@link #mayGo}), and those of them that are sync. */
+  private final Predicate<Pending> sendable = this::mayGo;
+  private final Predicate<Pending> sendableSync = p -> mayGo(p) && p.acks() != null;
   private final Thread thread;
   private volatile boolean idle;
   private volatile boolean closed;
@@ -137,7 +142,7 @@ final class WriteSender implements AutoCloseable {
       List<Address> ackFrom) {
     CompletableFuture<RspList<Object>> acks = new CompletableFuture<>();
     enqueue(new Pending(written, keyHash, part, ackFrom, acks));
-    drainUnlessBusy();
+    drainUnlessBusy(sendable);
     return acks;
   }
 
@@ -150,11 +155,11 @@ final class WriteSender implements AutoCloseable {
   private void drainHere() {
     sending.lock();
     try {
-      drain(false, false);
+      drain(sendable);
     } finally {
       sending.unlock();
     }
-    drainUnlessBusy();
+    drainUnlessBusy(sendable);
   }
 
   /**
@@ -163,10 +168,10 @@ final class WriteSender implements AutoCloseable {
    * queue and the lock are both sequentially consistent: the writer that fails to take the lock
    * queued before the holder looks again).
    */
-  private void drainUnlessBusy() {
-    while (canSend() && sending.tryLock()) {
+  private void drainUnlessBusy(Predicate<Pending> goes) {
+    while (goes.test(queue.peek()) && sending.tryLock()) {
       try {
-        drain(false, false);
+        drain(goes);
       } finally {
         sending.unlock();
       }
@@ -181,23 +186,11 @@ final class WriteSender implements AutoCloseable {
    */
   private void acknowledged() {
     if (!sending.isHeldByCurrentThread()) { // acks that completed within a send of this thread
-      while (syncAtHead() && sending.tryLock()) {
-        try {
-          drain(false, true);
-        } finally {
-          sending.unlock();
-        }
-      }
+      drainUnlessBusy(sendableSync);
     }
     if (canSend()) {
       LockSupport.unpark(thread);
     }
-  }
-
-  /** Whether the head of the queue is a sync write that may go now. */
-  private boolean syncAtHead() {
-    Pending p = queue.peek();
-    return p != null && p.acks() != null && mayGo(p);
   }
 
   private void run() {
@@ -225,15 +218,15 @@ final class WriteSender implements AutoCloseable {
   }
 
   /**
-   * Sends what is queued, in order, in batches; stops at a sync write while the window is full,
-   * unless {@code all}, and, if {@code onlySync}, at the first async write. Holds {@link #sending}.
+   * Sends what is queued, in order, in batches, up to the first write that {@code goes} does not
+   * let go (it is asked about null when the queue is empty). Holds {@link #sending}.
    */
-  private void drain(boolean all, boolean onlySync) {
+  private void drain(Predicate<Pending> goes) {
     List<Pending> batch = new ArrayList<>();
-    while (all ? !queue.isEmpty() : onlySync ? syncAtHead() : canSend()) {
+    while (goes.test(queue.peek())) {
       int bytes = 0;
       Pending next;
-      while ((next = queue.peek()) != null && (all || mayGo(next)) && (!onlySync || next.acks() != null)
+      while (goes.test(next = queue.peek())
           && (batch.isEmpty() || bytes + next.size() <= MAX_BATCH_BYTES)
           && batch.size() < ClusterMessages.MAX_COUNT) {
         batch.add(queue.poll()); // the only consumer is the holder of the lock: poll returns next
@@ -336,7 +329,7 @@ final class WriteSender implements AutoCloseable {
     }
     sending.lock();
     try {
-      drain(true, false);
+      drain(Objects::nonNull);
     } finally {
       sending.unlock();
     }

@@ -26,9 +26,9 @@ public final class LoadProbe {
     one.get(n1.httpPort(), "/shop/public/blob?size=1024");
     String url = "http://127.0.0.1:" + n1.httpPort() + "/shop/public/blob?size=1024";
     wrk(one.sessionId(), url, seconds);
-    ShopClient.Answer before = new ShopClient().get(n1.httpPort(), "/shop/public/stats");
+    ShopClient.Answer before = ShopClient.stats(n1.httpPort());
     String[] load = wrk(one.sessionId(), url, seconds);
-    ShopClient.Answer after = new ShopClient().get(n1.httpPort(), "/shop/public/stats");
+    ShopClient.Answer after = ShopClient.stats(n1.httpPort());
     if (!after.get("batonwrites").isEmpty()) {
       // How well node1's writes were batched while measured (a diagnostic line, not in the table).
       long writes = Long.parseLong(after.get("batonwrites")) - Long.parseLong(before.get("batonwrites"));

@@ -81,6 +81,16 @@ public final class ShopClient {
     return get(port, "/shop/api/state");
   }
 
+  /** The shop's stats page on the node at {@code port} ({@code /shop/public/stats}, no session). */
+  public static Answer stats(int port) throws IOException, InterruptedException {
+    return new ShopClient().get(port, "/shop/public/stats");
+  }
+
+  /** One counter of the stats page on the node at {@code port}. */
+  public static int stat(int port, String field) throws IOException, InterruptedException {
+    return Integer.parseInt(stats(port).get(field));
+  }
+
   public Answer get(int port, String path) throws IOException, InterruptedException {
     return exchange(request(port, path).GET().build());
   }

@@ -18,7 +18,6 @@ public final class ClusterViews {
   public static void awaitMembers(int httpPort, int members) {
     await("a view of " + members + " on the node at port " + httpPort)
         .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-        .until(() -> Integer.toString(members)
-            .equals(new ShopClient().get(httpPort, "/shop/public/stats").get("batonmembers")));
+        .until(() -> Integer.toString(members).equals(ShopClient.stats(httpPort).get("batonmembers")));
   }
 }

@@ -57,7 +57,7 @@ public abstract class SessionContract {
   }
 
   private static int destroyed(int port) throws Exception {
-    return Integer.parseInt(new ShopClient().get(port, "/shop/public/stats").get("destroyed"));
+    return ShopClient.stat(port, "destroyed");
   }
 
   private static int totalDestroyed(int... ports) throws Exception {

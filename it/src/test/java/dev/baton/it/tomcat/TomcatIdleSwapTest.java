@@ -34,16 +34,12 @@ class TomcatIdleSwapTest {
       client.login(http, "bob", "bob-secret");
       client.post(http, "/shop/api/cart", Map.of("item", "tea"));
 
-      await().atMost(Duration.ofSeconds(30)).until(() -> stat(http, "passivated") >= 1);
+      await().atMost(Duration.ofSeconds(30)).until(() -> ShopClient.stat(http, "passivated") >= 1);
       ShopClient.Answer back = client.get(http, "/shop/api/state");
 
       assertThat(back.get("cart")).isEqualTo("tea");
       assertThat(back.get("user")).isEqualTo("bob");
-      assertThat(stat(http, "activated")).as("the cart was told it is back").isGreaterThanOrEqualTo(1);
+      assertThat(ShopClient.stat(http, "activated")).as("the cart was told it is back").isGreaterThanOrEqualTo(1);
     }
-  }
-
-  private static int stat(int port, String name) throws Exception {
-    return Integer.parseInt(new ShopClient().get(port, "/shop/public/stats").get(name));
   }
 }

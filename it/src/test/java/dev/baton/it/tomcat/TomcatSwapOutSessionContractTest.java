@@ -28,8 +28,8 @@ public class TomcatSwapOutSessionContractTest extends TomcatSessionContractTest 
   @Test
   void aSessionIsSwappedOutAfterEachRequestAndInAgainForTheNext() throws Exception {
     int a = httpPorts()[0];
-    int passivated = stat(a, "passivated");
-    int activated = stat(a, "activated");
+    int passivated = ShopClient.stat(a, "passivated");
+    int activated = ShopClient.stat(a, "activated");
     ShopClient client = new ShopClient();
     client.login(a, "bob", "bob-secret");
     client.post(a, "/shop/api/cart", Map.of("item", "bread"));
@@ -39,8 +39,9 @@ public class TomcatSwapOutSessionContractTest extends TomcatSessionContractTest 
     assertThat(second.get("user")).isEqualTo("bob");
     // A swap-out follows the end of a request, which Tomcat marks after the response went out.
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      assertThat(stat(a, "passivated") - passivated).as("the cart was told of each swap-out").isGreaterThanOrEqualTo(2);
-      assertThat(stat(a, "activated") - activated).as("and of the swap-in").isGreaterThanOrEqualTo(1);
+      assertThat(ShopClient.stat(a, "passivated") - passivated).as("the cart was told of each swap-out")
+          .isGreaterThanOrEqualTo(2);
+      assertThat(ShopClient.stat(a, "activated") - activated).as("and of the swap-in").isGreaterThanOrEqualTo(1);
     });
   }
 
@@ -56,10 +57,6 @@ public class TomcatSwapOutSessionContractTest extends TomcatSessionContractTest 
     ShopClient.Answer later = client.get(a, "/shop/api/state");
     assertThat(later.get("note")).as("the note, which only this node can hold").isEqualTo("call back");
     assertThat(later.get("cart")).isEqualTo("jam");
-  }
-
-  private static int stat(int port, String name) throws Exception {
-    return Integer.parseInt(new ShopClient().get(port, "/shop/public/stats").get(name));
   }
 
   @Override
