@@ -32,8 +32,9 @@ import java.util.function.UnaryOperator;
  *   <li><b>Memory bound</b>: when {@code maxBytes > 0}, a write that takes a segment over its share
  *       of the bound evicts entries by CLOCK (recently read entries survive a pass). With
  *       {@code maxBytes == 0} the table is unbounded, as an owner or repository must be.</li>
- *   <li><b>Keys and values are not copied.</b> The table keeps the arrays it is given and hands out
- *       its own; nobody may modify them afterwards.</li>
+ *   <li><b>Values are not copied.</b> The table keeps the value arrays it is given and hands out its
+ *       own; nobody may modify them afterwards. A write keeps its own copy of the key, next to the
+ *       entry, so the caller's key array is free again once the write returns.</li>
  * </ul>
  *
  * <p>Iteration ({@link #forEach(HashRange, Consumer)}) is by hash range so a node can stream its

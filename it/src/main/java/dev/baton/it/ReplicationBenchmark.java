@@ -38,8 +38,9 @@ import org.jgroups.stack.ProtocolStack;
  * or put latency from one writer (sync: the put returns when the owners applied it), each next to
  * raw JGroups multicast of the same payload on the same stack with JGroups' bundler (median of three
  * runs just before; encrypted cases also next to raw multicast with JGroups' SYM_ENCRYPT). Every
- * case is warmed up with as many writes as it measures, which cycle over 20,000 keys. Bounded: a
- * fixed number of writes per case, each wait capped.
+ * case, raw or Baton, is warmed up with rounds of the writes it measures until the JIT has settled
+ * ({@link WarmUp}); writes cycle over 20,000 keys. Bounded: a fixed number of writes per round, at
+ * most {@link WarmUp#MAX_ROUNDS} warm-up rounds, each wait capped.
  *
  * <p>Arguments: a scale for the number of writes (default 1) and a filter on the case's
  * label and payload, e.g. {@code "replicated, async, encrypted, 1024"}. Run as README says.
@@ -174,21 +175,21 @@ public final class ReplicationBenchmark {
         allArrived.set(new CountDownLatch((expected[0] > 0 ? 1 : 0) + (expected[1] > 0 ? 1 : 0)));
       };
       expectAll.run();
-      // Warm-up: the same writes as measured, so that the JIT has compiled Baton's path as the raw
-      // run's warm-up compiles JGroups'. The measured writes then overwrite these keys, as session
-      // updates do, and the tables stay at one entry per key.
+      // Warm-up: rounds of the same writes as measured, until the JIT has compiled Baton's path, as
+      // the raw runs' warm-up does for JGroups'. The measured writes then overwrite these keys, as
+      // session updates do, and the tables stay at one entry per key.
       byte[] value = new byte[size];
-      if (c.mode() == WriteMode.ASYNC) {
-        for (int i = 0; i < writes; i++) {
-          writer.put(key(i), value, 0, WriteMode.ASYNC);
+      WarmUp.untilCompiled(() -> {
+        expectAll.run();
+        if (c.mode() == WriteMode.ASYNC) {
+          for (int i = 0; i < writes; i++) {
+            writer.put(key(i), value, 0, WriteMode.ASYNC);
+          }
+        } else {
+          syncFromEightThreads(writer, writes, value);
         }
-      } else {
-        syncFromEightThreads(writer, writes, value);
-      }
-      if (!allArrived.get().await(120, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("warm-up: only " + Arrays.toString(arrivals) + " of "
-            + Arrays.toString(expected) + " copies arrived");
-      }
+        awaitCopies(allArrived.get(), arrivals, expected);
+      });
       if (c.mode() == WriteMode.ASYNC) {
         // The median of three runs, as for raw multicast.
         double[] rates = new double[3];
@@ -199,10 +200,7 @@ public final class ReplicationBenchmark {
           for (int i = 0; i < writes; i++) {
             writer.put(key(i), value, 0, WriteMode.ASYNC);
           }
-          if (!allArrived.get().await(120, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("only " + Arrays.toString(arrivals) + " of " + Arrays.toString(expected)
-                + " copies arrived");
-          }
+          awaitCopies(allArrived.get(), arrivals, expected);
           rates[run] = writes / ((System.nanoTime() - start) / 1e9);
         }
         Arrays.sort(rates);
@@ -247,6 +245,14 @@ public final class ReplicationBenchmark {
           putLatencies[timed / 2], putLatencies[(int) (timed * 0.99)]);
     } finally {
       nodes.forEach(ClusterNode::close);
+    }
+  }
+
+  private static void awaitCopies(CountDownLatch allArrived, AtomicInteger[] arrivals, int[] expected)
+      throws InterruptedException {
+    if (!allArrived.await(120, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("only " + Arrays.toString(arrivals) + " of " + Arrays.toString(expected)
+          + " copies arrived");
     }
   }
 
@@ -338,7 +344,8 @@ public final class ReplicationBenchmark {
     Map<String, String> p = settings("replicated", WriteMode.ASYNC, encrypted);
     p.put("stack", RAW_STACK.toString());
     List<JChannel> channels = new ArrayList<>();
-    CountDownLatch done = new CountDownLatch(2);
+    AtomicReference<CountDownLatch> roundDone = new AtomicReference<>();
+    List<AtomicInteger> received = new ArrayList<>();
     try {
       for (int i = 0; i < 3; i++) {
         p.put("nodeName", "raw" + i);
@@ -353,11 +360,12 @@ public final class ReplicationBenchmark {
         }
         if (i > 0) {
           AtomicInteger got = new AtomicInteger();
+          received.add(got);
           ch.setReceiver(new Receiver() {
             @Override
             public void receive(Message msg) {
-              if (got.incrementAndGet() == 2 * count) {
-                done.countDown();
+              if (got.incrementAndGet() == count) {
+                roundDone.get().countDown();
               }
             }
           });
@@ -374,17 +382,19 @@ public final class ReplicationBenchmark {
       }
       JChannel sender = channels.get(0);
       byte[] payload = new byte[size];
-      // A full-size warm-up run first, so the JIT has compiled the path being measured.
-      for (int i = 0; i < count; i++) {
-        sender.send(new BytesMessage(null, payload).setFlag(Message.TransientFlag.DONT_LOOPBACK));
-      }
+      WarmUp.Round round = () -> {
+        received.forEach(got -> got.set(0));
+        roundDone.set(new CountDownLatch(received.size()));
+        for (int i = 0; i < count; i++) {
+          sender.send(new BytesMessage(null, payload).setFlag(Message.TransientFlag.DONT_LOOPBACK));
+        }
+        if (!roundDone.get().await(120, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("raw multicast did not complete: " + received + " of " + count);
+        }
+      };
+      WarmUp.untilCompiled(round);
       long start = System.nanoTime();
-      for (int i = 0; i < count; i++) {
-        sender.send(new BytesMessage(null, payload).setFlag(Message.TransientFlag.DONT_LOOPBACK));
-      }
-      if (!done.await(120, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("raw multicast did not complete");
-      }
+      round.run();
       return count / ((System.nanoTime() - start) / 1e9);
     } finally {
       channels.forEach(JChannel::close);
