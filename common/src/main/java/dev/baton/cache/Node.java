@@ -5,17 +5,18 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * One entry of the table and a link of its bucket chain. All fields but {@link #lastAccess} and
- * {@link #referenced} are final: a write replaces the node, so a reader that holds a node always
- * sees one consistent write, without a lock.
+ * One write of an entry of the table, as its segment's slot holds it. All fields but
+ * {@link #lastAccess} and {@link #referenced} are final: a write replaces the node, so a reader that
+ * holds a node always sees one consistent write, without a lock.
  */
 final class Node implements StateEntry {
 
   /**
-   * Estimated shallow size with compressed oops: 12 header + 5 longs + 4 refs/ints + 1 boolean,
-   * rounded to 8.
+   * Estimated heap charged to a node besides its arrays, with compressed oops: the node (12 header
+   * + 5 longs + 2 refs + 1 int + 1 boolean, rounded to 8: 72) and its slot's share of the
+   * segment's arrays (24 bytes of metadata and 2 refs, at the usual load of a little over half: 56).
    */
-  static final int SHALLOW_BYTES = 72;
+  static final int SHALLOW_BYTES = 128;
 
   private static final VarHandle LAST_ACCESS;
 
@@ -34,7 +35,6 @@ final class Node implements StateEntry {
   final int origin;
   final long created;
   final long maxIdle;
-  final Node next;
   volatile long lastAccess;
   /**
    * CLOCK's reference bit, only read and written when the table is bounded: a hint, set by readers
@@ -44,26 +44,18 @@ final class Node implements StateEntry {
   boolean referenced;
 
   Node(long hash, byte[] key, byte[] value, long version, int origin, long created,
-      long lastAccess, long maxIdle, Node next) {
+      long lastAccess, long maxIdle) {
     this.hash = hash;
     this.key = key;
     this.value = value;
     this.version = version;
     this.origin = origin;
     this.created = created;
-    // Plain store: the node is published by the release store of its bucket, and a volatile store
+    // Plain store: the node is published by the release store of its slot, and a volatile store
     // here would cost a fence on every write.
     LAST_ACCESS.set(this, lastAccess);
     this.maxIdle = maxIdle;
-    this.next = next;
     this.referenced = true;
-  }
-
-  /** The same entry with another successor, for rebuilding a chain prefix. */
-  Node relink(Node newNext) {
-    Node copy = new Node(hash, key, value, version, origin, created, lastAccess, maxIdle, newNext);
-    copy.referenced = referenced;
-    return copy;
   }
 
   /** Moves the last access forward to {@code at}, never back. */

@@ -9,21 +9,30 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * One stripe of the table: an array of immutable bucket chains. Readers take no lock: they read the
- * bucket head with acquire semantics and walk final links. Writers hold the segment's lock, copy the
- * part of a chain in front of the node they change and publish the new head with release
- * semantics. Growing the array happens under this segment's lock only, so the rest of the table
- * keeps serving.
+ * One stripe of the table: an open-addressing array of slots (linear probing). A slot holds a key
+ * for good once the key is placed in it; what changes is the slot's {@link Node}, an immutable
+ * snapshot of the entry's latest write, and the slot's metadata kept in primitive arrays beside it
+ * (key hash, version, origin, heap weight).
  *
- * <p>A touch that races with a write to a neighbour in the same chain may be lost (the neighbour's
- * copy carries the last access read before the touch); the next touch repairs it.
+ * <p>Why this layout: under churn the nodes, allocated among the values they point to, are spread
+ * over the heap and are rarely still in the CPU cache. A writer here finds the slot and decides
+ * whether a copy is newer from the dense arrays and the key alone (placed once, so it stays put),
+ * without reading the node it replaces.
+ *
+ * <p>Readers take no lock: they read the slot arrays published together ({@link Slots}), a slot's
+ * key with acquire semantics and its node with acquire semantics. Writers hold the segment's lock
+ * and publish a node with a release store. A removed entry leaves its key in its slot, with no
+ * node, so a probe passes it; such slots are dropped when the arrays are rebuilt, under this
+ * segment's lock only, so the rest of the table keeps serving.
  */
 final class Segment extends ReentrantLock {
 
-  private static final VarHandle BUCKET = MethodHandles.arrayElementVarHandle(Node[].class);
+  private static final VarHandle KEY = MethodHandles.arrayElementVarHandle(byte[][].class);
+  private static final VarHandle NODE = MethodHandles.arrayElementVarHandle(Node[].class);
   private static final VarHandle COUNT;
   private static final VarHandle BYTES;
-  private static final float LOAD_FACTOR = 0.75f;
+  /** Meta words per slot: key hash, version, origin and weight. */
+  private static final int META = 3;
 
   static {
     try {
@@ -34,17 +43,45 @@ final class Segment extends ReentrantLock {
     }
   }
 
-  private volatile Node[] table;
+  /** One generation of the slot arrays; replaced whole when rebuilt. */
+  private static final class Slots {
+    /** Per slot: key hash, version, then origin (high half) and weight (low half). */
+    final long[] meta;
+    /** The slot's key; null for a slot never used, which ends a probe. */
+    final byte[][] keys;
+    /** The slot's entry; null when the key was removed. */
+    final Node[] nodes;
+
+    Slots(int capacity) {
+      meta = new long[capacity * META];
+      keys = new byte[capacity][];
+      nodes = new Node[capacity];
+    }
+
+    int mask() {
+      return nodes.length - 1;
+    }
+  }
+
+  private volatile Slots slots;
   /** Read without the lock; written under it with release stores (no fence on every write). */
   private volatile int count;
   private volatile long bytes;
-  private int threshold;
+  /** Slots holding a key, with or without a node. */
+  private int used;
   private int clockHand;
 
   Segment(int initialCapacity) {
-    int cap = Math.max(2, Integer.highestOneBit(Math.max(1, initialCapacity - 1)) << 1);
-    table = new Node[cap];
-    threshold = (int) (cap * LOAD_FACTOR);
+    slots = new Slots(capacityFor(initialCapacity));
+  }
+
+  /** Room for {@code entries} at a load of at most one half, a power of two of at least 4. */
+  private static int capacityFor(int entries) {
+    int cap = Integer.highestOneBit(Math.max(2, entries * 2 - 1)) << 1;
+    if (cap <= 0 || cap > 1 << 29) {
+      throw new IllegalStateException("segment cannot hold " + entries + " entries");
+    }
+    return cap;
   }
 
   int count() {
@@ -57,97 +94,133 @@ final class Segment extends ReentrantLock {
 
   /** Lock-free lookup. */
   Node find(long hash, byte[] key) {
-    Node[] tab = table;
-    Node n = (Node) BUCKET.getAcquire(tab, (int) hash & (tab.length - 1));
-    for (; n != null; n = n.next) {
-      if (n.hash == hash && Arrays.equals(n.key, key)) {
-        return n;
+    Slots s = slots;
+    int mask = s.mask();
+    for (int i = (int) hash & mask; ; i = (i + 1) & mask) {
+      byte[] k = (byte[]) KEY.getAcquire(s.keys, i);
+      if (k == null) {
+        return null;
+      }
+      if (s.meta[i * META] == hash && Arrays.equals(k, key)) {
+        return (Node) NODE.getAcquire(s.nodes, i);
       }
     }
-    return null;
   }
 
   /**
-   * Writes a new node for {@code key}, in place of {@code old} (the node {@link #find} returned
-   * under the lock) or, when {@code old} is null, as a new entry. Caller holds the lock.
+   * The slot of {@code key}: its index if the key has one (with or without a node), else the
+   * bitwise complement of the free slot it would take. Caller holds the lock; the index is valid
+   * until the next write that adds a key.
    */
-  Node write(Node old, long hash, byte[] key, byte[] value, long version, int origin,
+  int locate(long hash, byte[] key) {
+    Slots s = slots;
+    int mask = s.mask();
+    for (int i = (int) hash & mask; ; i = (i + 1) & mask) {
+      byte[] k = s.keys[i];
+      if (k == null) {
+        return ~i;
+      }
+      if (s.meta[i * META] == hash && Arrays.equals(k, key)) {
+        return i;
+      }
+    }
+  }
+
+  /** The node of a slot {@link #locate} returned, or null if there is none. Caller holds the lock. */
+  Node nodeAt(int slot) {
+    return slot < 0 ? null : slots.nodes[slot];
+  }
+
+  /**
+   * Whether a write of {@code version} from {@code origin} is strictly newer than what the slot
+   * holds (anything is newer than no entry), judged from the slot's metadata without reading its
+   * node. Caller holds the lock.
+   */
+  boolean isNewerThanHeld(int slot, long version, int origin) {
+    Slots s = slots;
+    if (slot < 0 || s.nodes[slot] == null) {
+      return true;
+    }
+    long held = s.meta[slot * META + 1];
+    return version != held ? version > held : origin > (int) (s.meta[slot * META + 2] >> 32);
+  }
+
+  /**
+   * Writes a new node for {@code key} into {@code slot} (from {@link #locate}, under the same lock
+   * hold). Caller holds the lock.
+   */
+  Node write(int slot, long hash, byte[] key, byte[] value, long version, int origin,
       long created, long lastAccess, long maxIdle) {
-    Node[] tab = table;
-    int idx = (int) hash & (tab.length - 1);
-    Node head = (Node) BUCKET.getAcquire(tab, idx);
-    // The node's own copy of the key, allocated just before the node so that the two sit side by
-    // side: a lookup that reaches the node then finds the key in the next cache line instead of
-    // missing the cache a second time. Under churn the table's nodes are rarely still in the cache,
-    // so this is most of a lookup's cost (README, replication benchmark).
-    byte[] ownKey = key.clone();
-    Node fresh;
-    if (old == null) {
-      fresh = new Node(hash, ownKey, value, version, origin, created, lastAccess, maxIdle, head);
-      BUCKET.setRelease(tab, idx, fresh);
-      COUNT.setRelease(this, count + 1);
-      BYTES.setRelease(this, bytes + fresh.weight());
-      if (count > threshold) {
-        grow();
-      }
-    } else {
-      fresh = new Node(hash, ownKey, value, version, origin, created, lastAccess, maxIdle, old.next);
-      BUCKET.setRelease(tab, idx, rebuild(head, old, fresh));
-      BYTES.setRelease(this, bytes + fresh.weight() - old.weight());
+    boolean fresh = slot < 0;
+    if (fresh && used + 1 > slots.nodes.length / 4 * 3) {
+      // Rebuilt before the key goes in, never after: every generation of the arrays, even one a
+      // reader still holds, keeps a free slot, which is what ends a probe for an absent key.
+      rebuild();
+      slot = locate(hash, key);
     }
-    return fresh;
+    Slots s = slots;
+    int i = fresh ? ~slot : slot;
+    // A new key gets a copy of its own, allocated once, that stays in its slot for good.
+    byte[] ownKey = fresh ? key.clone() : s.keys[i];
+    Node node = new Node(hash, ownKey, value, version, origin, created, lastAccess, maxIdle);
+    int weight = (int) Math.min(Integer.MAX_VALUE, node.weight());
+    int base = i * META;
+    boolean wasPresent = !fresh && s.nodes[i] != null;
+    long oldWeight = wasPresent ? (int) s.meta[base + 2] : 0;
+    s.meta[base] = hash;
+    s.meta[base + 1] = version;
+    s.meta[base + 2] = ((long) origin << 32) | weight;
+    if (fresh) {
+      KEY.setRelease(s.keys, i, ownKey);
+      used++;
+    }
+    NODE.setRelease(s.nodes, i, node);
+    if (!wasPresent) {
+      COUNT.setRelease(this, count + 1);
+    }
+    BYTES.setRelease(this, bytes + weight - oldWeight);
+    return node;
   }
 
-  /** Drops {@code old} from its chain. Caller holds the lock. */
-  void unlink(Node old) {
-    Node[] tab = table;
-    int idx = (int) old.hash & (tab.length - 1);
-    Node head = (Node) BUCKET.getAcquire(tab, idx);
-    BUCKET.setRelease(tab, idx, rebuild(head, old, old.next));
-    COUNT.setRelease(this, count - 1);
-    BYTES.setRelease(this, bytes - old.weight());
-  }
-
-  /**
-   * The chain from {@code head} with {@code old} and everything behind it swapped for {@code rest}:
-   * only the nodes in front of {@code old} are copied. The recursion depth is the position in the
-   * chain, which stays tiny at load factor 0.75.
-   */
-  private static Node rebuild(Node head, Node old, Node rest) {
-    return head == old ? rest : head.relink(rebuild(head.next, old, rest));
-  }
-
-  /** Doubles the array. Reuses the longest trailing run of each chain that stays together. */
-  private void grow() {
-    Node[] old = table;
-    int newCap = old.length << 1;
-    if (newCap <= 0) {
-      threshold = Integer.MAX_VALUE;
+  /** Removes the node of {@code slot}; its key stays until the next rebuild. Caller holds the lock. */
+  void unlink(int slot) {
+    Slots s = slots;
+    if (s.nodes[slot] == null) {
       return;
     }
-    Node[] fresh = new Node[newCap];
-    int mask = newCap - 1;
-    for (Node head : old) {
-      if (head == null) {
+    long weight = (int) s.meta[slot * META + 2];
+    NODE.setRelease(s.nodes, slot, null);
+    COUNT.setRelease(this, count - 1);
+    BYTES.setRelease(this, bytes - weight);
+  }
+
+  /**
+   * New arrays holding only the slots that have a node: twice as large when at least half the slots
+   * hold entries, else the same size (then only the keys of removed entries go). Either way at most
+   * half the new slots are used.
+   */
+  private void rebuild() {
+    Slots old = slots;
+    int capacity = old.nodes.length;
+    Slots fresh = new Slots(count * 2 >= capacity ? capacity * 2 : capacity);
+    int mask = fresh.mask();
+    int kept = 0;
+    for (int j = 0; j < capacity; j++) {
+      if (old.nodes[j] == null) {
         continue;
       }
-      Node lastRun = head;
-      int lastIdx = (int) head.hash & mask;
-      for (Node p = head.next; p != null; p = p.next) {
-        int i = (int) p.hash & mask;
-        if (i != lastIdx) {
-          lastIdx = i;
-          lastRun = p;
-        }
+      int i = (int) old.meta[j * META] & mask;
+      while (fresh.keys[i] != null) {
+        i = (i + 1) & mask;
       }
-      fresh[lastIdx] = lastRun;
-      for (Node p = head; p != lastRun; p = p.next) {
-        int i = (int) p.hash & mask;
-        fresh[i] = p.relink(fresh[i]);
-      }
+      System.arraycopy(old.meta, j * META, fresh.meta, i * META, META);
+      fresh.keys[i] = old.keys[j];
+      fresh.nodes[i] = old.nodes[j];
+      kept++;
     }
-    threshold = (int) (newCap * LOAD_FACTOR);
-    table = fresh; // the volatile write publishes the whole array
+    used = kept;
+    clockHand = 0;
+    slots = fresh; // the volatile write publishes the whole generation
   }
 
   /**
@@ -156,20 +229,22 @@ final class Segment extends ReentrantLock {
    * lock.
    */
   Node evictOne(Node keep) {
-    Node[] tab = table;
-    int len = tab.length;
+    Slots s = slots;
+    int len = s.nodes.length;
     // Two full turns: the first clears every bit, so the second is sure to find a victim.
     for (int step = 0; step <= 2 * len; step++) {
-      int idx = clockHand;
-      for (Node n = tab[idx]; n != null; n = n.next) {
-        if (n.referenced) {
-          n.referenced = false;
-        } else if (n.hash != keep.hash || !Arrays.equals(n.key, keep.key)) {
-          unlink(n);
-          return n;
-        }
+      int i = clockHand;
+      clockHand = (i + 1) & (len - 1);
+      Node n = s.nodes[i];
+      if (n == null || n == keep) {
+        continue;
       }
-      clockHand = (idx + 1) & (len - 1);
+      if (n.referenced) {
+        n.referenced = false;
+      } else {
+        unlink(i);
+        return n;
+      }
     }
     return null;
   }
@@ -182,29 +257,32 @@ final class Segment extends ReentrantLock {
    * @param changed receives each original node that was replaced or dropped
    */
   void rewriteAll(UnaryOperator<Node> rewrite, List<Node> changed) {
-    Node[] tab = table;
-    for (Node head : tab) {
-      // The part of a chain behind a rewritten node is never copied, so the walk can go on along
-      // the original links.
-      for (Node n = head; n != null; n = n.next) {
-        Node r = rewrite.apply(n);
-        if (r == n) {
-          continue;
-        }
-        changed.add(n);
-        if (r == null) {
-          unlink(n);
-        } else {
-          write(n, n.hash, n.key, r.value, r.version, r.origin, r.created, r.lastAccess, r.maxIdle);
-        }
+    Slots s = slots;
+    for (int i = 0; i < s.nodes.length; i++) {
+      Node n = s.nodes[i];
+      if (n == null) {
+        continue;
+      }
+      Node r = rewrite.apply(n);
+      if (r == n) {
+        continue;
+      }
+      changed.add(n);
+      if (r == null) {
+        unlink(i);
+      } else {
+        // Same key, so no key is added and the arrays are not rebuilt under this loop.
+        write(i, n.hash, n.key, r.value, r.version, r.origin, r.created, r.lastAccess, r.maxIdle);
       }
     }
   }
 
   /** Weakly consistent walk without a lock: sees each node present for the whole walk. */
   void forEach(Consumer<? super Node> action) {
-    for (Node head : table) {
-      for (Node n = head; n != null; n = n.next) {
+    Node[] nodes = slots.nodes;
+    for (int i = 0; i < nodes.length; i++) {
+      Node n = (Node) NODE.getAcquire(nodes, i);
+      if (n != null) {
         action.accept(n);
       }
     }

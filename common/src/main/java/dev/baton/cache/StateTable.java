@@ -169,7 +169,8 @@ public final class StateTable {
     List<Node> evicted = null;
     s.lock();
     try {
-      Node old = s.find(h, key);
+      int slot = s.locate(h, key);
+      Node old = s.nodeAt(slot);
       long now = clock.getAsLong();
       Node live = old != null && old.isLiveAt(now) ? old : null;
       byte[] current = live == null ? null : live.value;
@@ -181,7 +182,7 @@ public final class StateTable {
         return null;
       }
       long created = live != null ? live.created : now;
-      written = s.write(old, h, key, next, versions.next(), nodeId, created, now,
+      written = s.write(slot, h, key, next, versions.next(), nodeId, created, now,
           next == null ? 0 : maxIdleMillis);
       if (segmentByteLimit > 0 && s.bytes() > segmentByteLimit) {
         evicted = evict(s, written);
@@ -208,10 +209,11 @@ public final class StateTable {
     Segment s = segmentFor(h);
     s.lock();
     try {
-      Node old = s.find(h, key);
+      int slot = s.locate(h, key);
+      Node old = s.nodeAt(slot);
       long now = clock.getAsLong();
       long created = old != null ? old.created : now;
-      return s.write(old, h, key, null, versions.next(), nodeId, created, now, 0);
+      return s.write(slot, h, key, null, versions.next(), nodeId, created, now, 0);
     } finally {
       s.unlock();
     }
@@ -235,11 +237,11 @@ public final class StateTable {
     List<Node> evicted = null;
     s.lock();
     try {
-      Node old = s.find(h, key);
-      if (old != null && !Versions.isNewer(copy, old)) {
+      int slot = s.locate(h, key);
+      if (!s.isNewerThanHeld(slot, copy.version(), copy.origin())) {
         return false;
       }
-      Node written = s.write(old, h, key, copy.value(), copy.version(), copy.origin(),
+      Node written = s.write(slot, h, key, copy.value(), copy.version(), copy.origin(),
           copy.createdMillis(), copy.lastAccessMillis(), copy.maxIdleMillis());
       if (segmentByteLimit > 0 && s.bytes() > segmentByteLimit) {
         evicted = evict(s, written);
@@ -271,12 +273,13 @@ public final class StateTable {
     }
     s.lock();
     try {
-      Node old = s.find(h, key);
+      int slot = s.locate(h, key);
+      Node old = s.nodeAt(slot);
       if (old == null || (expected != null
           && (old.version != expected.version() || old.origin != expected.origin()))) {
         return false;
       }
-      s.unlink(old);
+      s.unlink(slot);
       return true;
     } finally {
       s.unlock();
@@ -326,7 +329,7 @@ public final class StateTable {
             return n;
           }
           // Same version, so equal or older copies are still refused; the time of the delete is now.
-          return new Node(n.hash, n.key, null, n.version, n.origin, n.created, now, 0, null);
+          return new Node(n.hash, n.key, null, n.version, n.origin, n.created, now, 0);
         }, changed);
       } finally {
         s.unlock();
@@ -388,8 +391,8 @@ public final class StateTable {
   }
 
   /**
-   * Estimated heap bytes held by entries: node objects plus key and value arrays (compressed-oops
-   * layout); the bucket arrays are not included.
+   * Estimated heap bytes held by entries: node objects, their share of the slot arrays, and key
+   * and value arrays (compressed-oops layout).
    */
   public long bytes() {
     long total = 0;
@@ -449,7 +452,7 @@ public final class StateTable {
       return this;
     }
 
-    /** Expected number of entries, to size the buckets up front (default 1024). */
+    /** Expected number of entries, to size the slot arrays up front (default 1024). */
     public Builder initialCapacity(int n) {
       if (n < 0) {
         throw new IllegalArgumentException("initialCapacity must be >= 0, got " + n);
