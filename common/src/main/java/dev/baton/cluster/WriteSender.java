@@ -7,10 +7,8 @@ import dev.baton.state.Versions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -299,22 +297,41 @@ final class WriteSender implements AutoCloseable {
    * two threads may queue their writes of one key in the other order.
    */
   private static List<ClusterMessages.Outgoing> partsOf(List<Pending> batch) {
-    // By key hash; a write is dropped only for a newer whole entry of an equal key (hashes collide).
-    Map<Long, StateEntry> newestWhole = new HashMap<>();
-    for (Pending p : batch) {
+    int n = batch.size();
+    // Open addressing by key hash and key: 1 + the batch index of the key's newest whole entry, 0
+    // for a free slot. At most half full, so a probe ends.
+    int mask = (Integer.highestOneBit(2 * n - 1) << 1) - 1;
+    int[] newestWhole = new int[mask + 1];
+    for (int j = 0; j < n; j++) {
+      Pending p = batch.get(j);
       if (p.part().type() == ClusterMessages.TYPE_ENTRIES) {
-        newestWhole.merge(p.keyHash(), p.written(),
-            (a, b) -> Arrays.equals(a.key(), b.key()) && Versions.isNewer(b, a) ? b : a);
+        int i = slotOf(newestWhole, mask, batch, p);
+        if (newestWhole[i] == 0 || Versions.isNewer(p.written(), batch.get(newestWhole[i] - 1).written())) {
+          newestWhole[i] = j + 1;
+        }
       }
     }
-    List<ClusterMessages.Outgoing> parts = new ArrayList<>(batch.size());
+    List<ClusterMessages.Outgoing> parts = new ArrayList<>(n);
     for (Pending p : batch) {
-      StateEntry whole = newestWhole.get(p.keyHash());
-      if (whole == null || !Versions.isNewer(whole, p.written()) || !Arrays.equals(whole.key(), p.written().key())) {
+      int whole = newestWhole[slotOf(newestWhole, mask, batch, p)];
+      if (whole == 0 || !Versions.isNewer(batch.get(whole - 1).written(), p.written())) {
         parts.add(p.part());
       }
     }
     return parts;
+  }
+
+  /** The slot of {@code p}'s key in {@code newestWhole}: the slot holding an entry of that key, or a free one. */
+  private static int slotOf(int[] newestWhole, int mask, List<Pending> batch, Pending p) {
+    for (int i = (int) p.keyHash() & mask; ; i = (i + 1) & mask) {
+      if (newestWhole[i] == 0) {
+        return i;
+      }
+      Pending held = batch.get(newestWhole[i] - 1);
+      if (held.keyHash() == p.keyHash() && Arrays.equals(held.written().key(), p.written().key())) {
+        return i;
+      }
+    }
   }
 
   /** Sends what is queued and stops the background thread. */

@@ -201,8 +201,40 @@ public final class ClusterMessages {
     }
   }
 
-  /** A {@link #TYPE_ENTRIES} body of one entry, written when it is sent: the same bytes as {@link #entries}. */
-  public record EntryWrite(int purpose, long viewId, StateEntry entry) implements Outgoing {
+  /**
+   * A {@link #TYPE_ENTRIES} body of one entry, written when it is sent: the same bytes as
+   * {@link #entries}. Its size is worked out once, on the writing thread, which has the entry's
+   * arrays at hand; the sender asks for it several times.
+   */
+  public static final class EntryWrite implements Outgoing {
+    private final int purpose;
+    private final long viewId;
+    private final StateEntry entry;
+    private final int size;
+
+    public EntryWrite(int purpose, long viewId, StateEntry entry) {
+      this.purpose = purpose;
+      this.viewId = viewId;
+      this.entry = entry;
+      byte[] key = entry.key();
+      byte[] value = entry.value();
+      // purpose viewId count key presence [value] version origin created lastAccess maxIdle
+      this.size = 1 + 8 + 1 + WireWriter.varIntSize(key.length) + key.length + 1
+          + (value == null ? 0 : WireWriter.varIntSize(value.length) + value.length) + 8 + 4 + 8 + 8 + 8;
+    }
+
+    public int purpose() {
+      return purpose;
+    }
+
+    public long viewId() {
+      return viewId;
+    }
+
+    public StateEntry entry() {
+      return entry;
+    }
+
     @Override
     public int type() {
       return TYPE_ENTRIES;
@@ -210,11 +242,7 @@ public final class ClusterMessages {
 
     @Override
     public int size() {
-      byte[] key = entry.key();
-      byte[] value = entry.value();
-      // purpose viewId count key presence [value] version origin created lastAccess maxIdle
-      return 1 + 8 + 1 + WireWriter.varIntSize(key.length) + key.length + 1
-          + (value == null ? 0 : WireWriter.varIntSize(value.length) + value.length) + 8 + 4 + 8 + 8 + 8;
+      return size;
     }
 
     @Override
