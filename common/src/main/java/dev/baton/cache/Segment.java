@@ -9,8 +9,8 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * One stripe of the table: an open-addressing array of slots (linear probing). A slot holds a key
- * for good once the key is placed in it; what changes is the slot's {@link Node}, an immutable
+ * One stripe of the table: an open-addressing array of slots (linear probing). A slot keeps the
+ * key placed in it for the life of its arrays; what changes is the slot's {@link Node}, an immutable
  * snapshot of the entry's latest write, and the slot's metadata kept in primitive arrays beside it
  * (key hash, version, origin, heap weight).
  *

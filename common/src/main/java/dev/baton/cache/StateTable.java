@@ -33,8 +33,8 @@ import java.util.function.UnaryOperator;
  *       of the bound evicts entries by CLOCK (recently read entries survive a pass). With
  *       {@code maxBytes == 0} the table is unbounded, as an owner or repository must be.</li>
  *   <li><b>Values are not copied.</b> The table keeps the value arrays it is given and hands out its
- *       own; nobody may modify them afterwards. A write keeps its own copy of the key, next to the
- *       entry, so the caller's key array is free again once the write returns.</li>
+ *       own; nobody may modify them afterwards. A new key is copied once, into the slot that keeps it
+ *       for good, so the caller's key array is free again once the write returns.</li>
  * </ul>
  *
  * <p>Iteration ({@link #forEach(HashRange, Consumer)}) is by hash range so a node can stream its

@@ -23,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -293,6 +294,44 @@ class StateTableConcurrencyTest {
     for (int k = 0; k < keys; k++) {
       assertThat(t.get(b("k" + k)) != null).as("k" + k).isEqualTo(k % 2 == 0);
     }
+  }
+
+  /**
+   * A lookup of an absent key ends at a free slot, so every generation of a segment's slot arrays,
+   * even one a reader still holds while the writer rebuilds, must keep one: a generation filled
+   * before it was replaced would make a reader holding it probe for ever. Many small tables grow
+   * here from their first arrays while readers look up a key nobody writes.
+   */
+  @Test
+  void lookupsOfAnAbsentKeyEndWhileTablesGrow() throws Exception {
+    byte[] absent = b("never written");
+    AtomicReference<StateTable> current = new AtomicReference<>(oneSegment());
+    AtomicBoolean done = new AtomicBoolean();
+    Callable<Long> writer = () -> {
+      for (int t = 0; t < 20_000; t++) {
+        StateTable table = oneSegment();
+        current.set(table);
+        for (int i = 0; i < 16; i++) {
+          table.put(b("key " + i), b("v"), 0);
+        }
+      }
+      done.set(true);
+      return 0L;
+    };
+    Callable<Long> reader = () -> {
+      long lookups = 0;
+      while (!done.get()) {
+        assertThat(current.get().getAnyEntry(absent)).isNull();
+        lookups++;
+      }
+      return lookups;
+    };
+    List<Long> results = runTogether(List.of(writer, reader, reader));
+    assertThat(results.get(1) + results.get(2)).isPositive();
+  }
+
+  private static StateTable oneSegment() {
+    return StateTable.builder(HASH).segments(1).initialCapacity(1).build();
   }
 
   private static byte[] longBytes(long v) {
