@@ -930,7 +930,7 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   private boolean isOwner(Membership m, long keyHash) {
-    return m == null || m.owners(keyHash).contains(self());
+    return m == null || m.owns(self(), keyHash);
   }
 
   private StateTable tableFor(Membership m, long keyHash) {

@@ -77,6 +77,19 @@ final class Membership {
   }
 
   /**
+   * Whether {@code member} must hold the key: the same answer as {@code owners(keyHash).contains(member)},
+   * without building a list for the replicated and tiered topologies (asked on every write and
+   * every copy received).
+   */
+  boolean owns(Address member, long keyHash) {
+    return switch (topology) {
+      case REPLICATED -> view.containsMember(member);
+      case PARTITIONED -> all.owners(keyHash, owners).contains(member);
+      case TIERED -> repositories.contains(member);
+    };
+  }
+
+  /**
    * Owners in a fixed per-key order (rendezvous order; for replicated and tiered the full ranking
    * of the owner set), so that "the first surviving owner" names the same member on every node.
    */
