@@ -5,6 +5,7 @@ import dev.baton.cluster.ClusterNode;
 import dev.baton.cluster.ClusterSettings;
 import dev.baton.cluster.WriteMode;
 import dev.baton.hash.RendezvousOwners;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,7 +38,8 @@ import org.jgroups.stack.ProtocolStack;
  * writer; sync: eight), MB/s, writes per message, put-to-visible latency on the other nodes (async)
  * or put latency from one writer (sync: the put returns when the owners applied it), each next to
  * raw JGroups multicast of the same payload on the same stack with JGroups' bundler (median of three
- * runs just before; encrypted cases also next to raw multicast with JGroups' SYM_ENCRYPT). Every
+ * runs just before; encrypted cases also next to raw multicast with JGroups' SYM_ENCRYPT), and the
+ * CPU the whole process spent per write (Baton) and per message (raw) while measured. Every
  * case, raw or Baton, is warmed up with rounds of the writes it measures until the JIT has settled
  * ({@link WarmUp}); writes cycle over 20,000 keys. Bounded: a fixed number of writes per round, at
  * most {@link WarmUp#MAX_ROUNDS} warm-up rounds, each wait capped.
@@ -73,23 +75,25 @@ public final class ReplicationBenchmark {
         new Case("replicated", WriteMode.SYNC, false));
     System.out.println("| configuration | payload | Baton writes/s | Baton MB/s | writes per message "
         + "| raw JGroups msgs/s (same stack, JGroups' bundler) | Baton / raw "
-        + "| raw JGroups + SYM_ENCRYPT msgs/s | Baton / raw + SYM_ENCRYPT | latency p50 | latency p99 |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        + "| raw JGroups + SYM_ENCRYPT msgs/s | Baton / raw + SYM_ENCRYPT | latency p50 | latency p99 "
+        + "| Baton CPU per write | raw CPU per msg |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (int size : new int[] {1024, 8192}) {
       int writes = (size == 1024 ? 20_000 : 8_000) * scale;
       for (Case c : cases) {
         if (!(c.label() + ", " + size).contains(only)) {
           continue;
         }
-        double raw = rawMedian(c.encrypted(), false, size, writes);
+        Measured raw = rawMedian(c.encrypted(), false, size, writes);
         // Encrypted cases are also set against the engine's own encryption of every message.
-        double rawSealed = c.encrypted() ? rawMedian(true, true, size, writes) : Double.NaN;
+        double rawSealed = c.encrypted() ? rawMedian(true, true, size, writes).perSecond() : Double.NaN;
         Result r = baton(c, size, writes);
-        System.out.printf(Locale.ROOT, "| %s | %d B | %,.0f | %.1f | %.1f | %,.0f | %.2f | %s | %s | %s | %s |%n",
-            c.label(), size, r.perSecond, r.perSecond * size / 1e6, r.writesPerMessage, raw, r.perSecond / raw,
+        System.out.printf(Locale.ROOT, "| %s | %d B | %,.0f | %.1f | %.1f | %,.0f | %.2f | %s | %s | %s | %s | %.2f µs | %.2f µs |%n",
+            c.label(), size, r.perSecond, r.perSecond * size / 1e6, r.writesPerMessage, raw.perSecond(),
+            r.perSecond / raw.perSecond(),
             c.encrypted() ? String.format(Locale.ROOT, "%,.0f", rawSealed) : "–",
             c.encrypted() ? String.format(Locale.ROOT, "%.2f", r.perSecond / rawSealed) : "–",
-            micros(r.p50), micros(r.p99));
+            micros(r.p50), micros(r.p99), r.cpuMicros, raw.cpuMicros());
       }
     }
   }
@@ -116,7 +120,20 @@ public final class ReplicationBenchmark {
     return p;
   }
 
-  record Result(double perSecond, double writesPerMessage, long p50, long p99) {}
+  record Result(double perSecond, double writesPerMessage, long p50, long p99, double cpuMicros) {}
+
+  /** A rate, and the CPU the whole process spent per unit (µs) while it was measured. */
+  record Measured(double perSecond, double cpuMicros) {}
+
+  /**
+   * CPU time of this whole process (its three nodes, the writer, the collector, the JIT), in
+   * nanoseconds: steadier than a rate on two shared cores, where the figure that counts is the
+   * work per write; NaN where the JVM does not tell.
+   */
+  private static double processCpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime() : Double.NaN;
+  }
 
   private static double writesPerMessage(ClusterNode writer, long messagesBefore, int writes) {
     return writes / (double) Math.max(1, writer.metrics().getWriteMessages() - messagesBefore);
@@ -194,6 +211,7 @@ public final class ReplicationBenchmark {
         // The median of three runs, as for raw multicast.
         double[] rates = new double[3];
         long messagesBefore = writer.metrics().getWriteMessages();
+        double cpuBefore = processCpuNanos();
         for (int run = 0; run < rates.length; run++) {
           expectAll.run();
           long start = System.nanoTime();
@@ -203,6 +221,7 @@ public final class ReplicationBenchmark {
           awaitCopies(allArrived.get(), arrivals, expected);
           rates[run] = writes / ((System.nanoTime() - start) / 1e9);
         }
+        double cpuMicros = (processCpuNanos() - cpuBefore) / 1e3 / (rates.length * writes);
         Arrays.sort(rates);
         double perMessage = writesPerMessage(writer, messagesBefore, rates.length * writes);
         timing.set(true);
@@ -224,7 +243,7 @@ public final class ReplicationBenchmark {
         }
         long[] l = Arrays.copyOf(latencies, Math.min(arrivedTimed.get(), latencies.length));
         Arrays.sort(l);
-        return new Result(rates[1], perMessage, l[l.length / 2], l[(int) (l.length * 0.99)]);
+        return new Result(rates[1], perMessage, l[l.length / 2], l[(int) (l.length * 0.99)], cpuMicros);
       }
       // Sync: latency from one writer thread, throughput from 8.
       int timed = Math.min(writes, KEYS);
@@ -237,12 +256,14 @@ public final class ReplicationBenchmark {
       Arrays.sort(putLatencies);
       double[] rates = new double[3];
       long messagesBefore = writer.metrics().getWriteMessages();
+      double cpuBefore = processCpuNanos();
       for (int run = 0; run < rates.length; run++) {
         rates[run] = writes / syncFromEightThreads(writer, writes, value);
       }
+      double cpuMicros = (processCpuNanos() - cpuBefore) / 1e3 / (rates.length * writes);
       Arrays.sort(rates);
       return new Result(rates[1], writesPerMessage(writer, messagesBefore, rates.length * writes),
-          putLatencies[timed / 2], putLatencies[(int) (timed * 0.99)]);
+          putLatencies[timed / 2], putLatencies[(int) (timed * 0.99)], cpuMicros);
     } finally {
       nodes.forEach(ClusterNode::close);
     }
@@ -325,22 +346,26 @@ public final class ReplicationBenchmark {
     }
   }
 
-  /** Raw multicast swings by 2x between runs on shared cores: the median of three. */
-  private static double rawMedian(boolean encrypted, boolean symEncrypt, int size, int count) throws Exception {
-    double[] raws = new double[3];
-    for (int i = 0; i < raws.length; i++) {
-      raws[i] = rawMulticast(encrypted, symEncrypt, size, count);
+  /** Raw multicast swings by 2x between runs on shared cores: the median of three (rate and CPU apart). */
+  private static Measured rawMedian(boolean encrypted, boolean symEncrypt, int size, int count) throws Exception {
+    double[] rates = new double[3];
+    double[] cpu = new double[3];
+    for (int i = 0; i < rates.length; i++) {
+      Measured m = rawMulticast(encrypted, symEncrypt, size, count);
+      rates[i] = m.perSecond();
+      cpu[i] = m.cpuMicros();
     }
-    Arrays.sort(raws);
-    return raws[1];
+    Arrays.sort(rates);
+    Arrays.sort(cpu);
+    return new Measured(rates[1], cpu[1]);
   }
 
   /**
    * Raw JGroups multicast of {@code count} messages of {@code size} bytes to 3 members; msgs/s at the
-   * receivers. With {@code symEncrypt}, JGroups' SYM_ENCRYPT (AES-CBC, as its documentation sets it
+   * receivers and the process's CPU per message. With {@code symEncrypt}, JGroups' SYM_ENCRYPT (AES-CBC, as its documentation sets it
    * up) encrypts each message's payload below NAKACK2: the engine's own way to keep payloads secret.
    */
-  private static double rawMulticast(boolean encrypted, boolean symEncrypt, int size, int count) throws Exception {
+  private static Measured rawMulticast(boolean encrypted, boolean symEncrypt, int size, int count) throws Exception {
     Map<String, String> p = settings("replicated", WriteMode.ASYNC, encrypted);
     p.put("stack", RAW_STACK.toString());
     List<JChannel> channels = new ArrayList<>();
@@ -393,9 +418,11 @@ public final class ReplicationBenchmark {
         }
       };
       WarmUp.untilCompiled(round);
+      double cpuBefore = processCpuNanos();
       long start = System.nanoTime();
       round.run();
-      return count / ((System.nanoTime() - start) / 1e9);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      return new Measured(count / seconds, (processCpuNanos() - cpuBefore) / 1e3 / count);
     } finally {
       channels.forEach(JChannel::close);
     }
