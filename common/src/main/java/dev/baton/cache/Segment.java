@@ -1,5 +1,6 @@
 package dev.baton.cache;
 
+import dev.baton.state.Versions;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
@@ -141,8 +142,7 @@ final class Segment extends ReentrantLock {
     if (slot < 0 || s.nodes[slot] == null) {
       return true;
     }
-    long held = s.meta[slot * META + 1];
-    return version != held ? version > held : origin > (int) (s.meta[slot * META + 2] >> 32);
+    return Versions.isNewer(version, origin, s.meta[slot * META + 1], (int) (s.meta[slot * META + 2] >> 32));
   }
 
   /**

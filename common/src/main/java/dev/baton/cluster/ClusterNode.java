@@ -709,8 +709,9 @@ public final class ClusterNode implements AutoCloseable {
    * instead of owned.
    */
   private void settle(StateEntry e, long h, StateTable placedIn, Membership m) {
-    if (membership != m) {
-      StateTable right = tableFor(membership, h);
+    Membership now = membership;
+    if (now != m) {
+      StateTable right = tableFor(now, h);
       if (right != placedIn) {
         move(e, h, placedIn, right);
       }

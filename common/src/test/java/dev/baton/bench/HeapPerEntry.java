@@ -8,7 +8,8 @@ import java.util.function.Supplier;
 /**
  * Heap bytes per entry, measured: used heap after full GCs with 1M entries, minus before, divided by
  * 1M. The key and value arrays are allocated before the "before" reading and shared, so the figure
- * is the structure's own overhead (nodes, wrappers, bucket arrays). Run:
+ * is the structure's own overhead (nodes, wrappers, slot or bucket arrays), plus, for the state
+ * table, the copy of each key it keeps. Run:
  * {@code mvn -pl common -Pbench test-compile exec:exec -Dbench.main=dev.baton.bench.HeapPerEntry -Djmh.args=}
  */
 public final class HeapPerEntry {
