@@ -182,7 +182,7 @@ public final class StateTable {
         return null;
       }
       long created = live != null ? live.created : now;
-      written = s.write(slot, h, key, next, versions.next(), nodeId, created, now,
+      written = s.write(slot, h, key, next, versions.next(now), nodeId, created, now,
           next == null ? 0 : maxIdleMillis);
       if (segmentByteLimit > 0 && s.bytes() > segmentByteLimit) {
         evicted = evict(s, written);
@@ -213,7 +213,7 @@ public final class StateTable {
       Node old = s.nodeAt(slot);
       long now = clock.getAsLong();
       long created = old != null ? old.created : now;
-      return s.write(slot, h, key, null, versions.next(), nodeId, created, now, 0);
+      return s.write(slot, h, key, null, versions.next(now), nodeId, created, now, 0);
     } finally {
       s.unlock();
     }
@@ -232,6 +232,16 @@ public final class StateTable {
   /** {@link #putIfNewer(StateEntry)} for a caller that has the key's {@link #hashOf hash} already. */
   public boolean putIfNewer(StateEntry copy, long h) {
     versions.observe(copy.version());
+    return putIfNewerObserved(copy, h);
+  }
+
+  /**
+   * {@link #putIfNewer(StateEntry, long)} for a caller that has already made this table's
+   * {@linkplain Builder#versions version clock} {@linkplain HybridClock#observe observe}
+   * {@code copy}'s version or a newer one, as a node does once for a whole message of copies: an
+   * atomic update of the clock per copy would be a memory fence per copy.
+   */
+  public boolean putIfNewerObserved(StateEntry copy, long h) {
     byte[] key = copy.key();
     Segment s = segmentFor(h);
     List<Node> evicted = null;
@@ -488,7 +498,11 @@ public final class StateTable {
       return this;
     }
 
-    /** The node's version clock (default: a new one on the wall clock). */
+    /**
+     * The node's version clock (default: a new one on the wall clock). The table stamps a write with
+     * {@link HybridClock#next(long)} of its own {@linkplain #clock clock}'s reading, which it has
+     * read anyway for the write's time: one clock read per write, not two.
+     */
     public Builder versions(HybridClock versions) {
       this.versions = versions;
       return this;

@@ -34,7 +34,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import javax.management.ObjectName;
 import org.jgroups.Address;
-import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;
 import org.jgroups.MergeView;
 import org.jgroups.Message;
@@ -45,6 +44,7 @@ import org.jgroups.blocks.RequestHandler;
 import org.jgroups.blocks.RequestOptions;
 import org.jgroups.blocks.ResponseMode;
 import org.jgroups.blocks.RspFilter;
+import org.jgroups.protocols.Fragmentation;
 import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.util.ExtendedUUID;
 import org.jgroups.util.Rsp;
@@ -86,6 +86,8 @@ public final class ClusterNode implements AutoCloseable {
 
   private final ClusterSettings settings;
   private final BuzHash hash;
+  /** Versions this node's writes; both tables stamp with it and observe through it. */
+  private final HybridClock clock;
   private final StateTable owned;
   private final StateTable near;
   private final Frames frames;
@@ -115,7 +117,7 @@ public final class ClusterNode implements AutoCloseable {
     KeyMaterial keys = settings.encrypted() ? new KeyMaterial(settings.secret()) : null;
     this.hash = BuzHash.withSeed(keys != null ? keys.hashSeed()
         : ("baton-plaintext/" + settings.clusterName()).getBytes(StandardCharsets.UTF_8));
-    HybridClock clock = new HybridClock();
+    this.clock = new HybridClock();
     int nodeId = (int) hash.hash(settings.nodeName().getBytes(StandardCharsets.UTF_8));
     this.owned = StateTable.builder(hash).versions(clock).nodeId(nodeId)
         .tombstoneTtl(settings.tombstoneTtl())
@@ -154,8 +156,9 @@ public final class ClusterNode implements AutoCloseable {
         onView(view);
       }
     });
-    this.sender = new WriteSender(name, frames, this::castWrite, metrics,
-        ex -> warn("could not send a write: " + ex));
+    Fragmentation frag = channel.getProtocolStack().findProtocol(Fragmentation.class);
+    this.sender = new WriteSender(name, frames, WriteSender.maxBatchBytes(frag != null ? frag.getFragSize() : 60_000),
+        this::castWrite, metrics, ex -> warn("could not send a write: " + ex));
   }
 
   /**
@@ -177,6 +180,7 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   private void connect() throws Exception {
+    FrameMessage.register();
     try {
       channel.connect(settings.clusterName());
     } catch (SecurityException e) {
@@ -361,7 +365,7 @@ public final class ClusterNode implements AutoCloseable {
     byte[] frame = frames.frame(ClusterMessages.TYPE_PULL, ClusterMessages.pull(key));
     RspList<byte[]> rsps;
     try {
-      rsps = dispatcher.castMessage(candidates, new BytesMessage(null, frame),
+      rsps = dispatcher.castMessage(candidates, new FrameMessage(frame),
           new RequestOptions(ResponseMode.GET_ALL, settings.pullTimeout().toMillis()).anycasting(true)
               .flags(Message.Flag.OOB));
     } catch (Exception ex) {
@@ -515,7 +519,7 @@ public final class ClusterNode implements AutoCloseable {
   /** How {@link WriteSender} puts a message of writes on the wire. */
   private java.util.concurrent.CompletableFuture<RspList<Object>> castWrite(byte[] frame, Collection<Address> ackFrom,
       boolean onlySync) throws Exception {
-    BytesMessage msg = new BytesMessage(null, frame);
+    Message msg = new FrameMessage(frame);
     if (ackFrom.isEmpty()) {
       dispatcher.castMessage(null, msg, RequestOptions.ASYNC().transientFlags(Message.TransientFlag.DONT_LOOPBACK));
       return null;
@@ -619,31 +623,16 @@ public final class ClusterNode implements AutoCloseable {
     public Object handle(Message msg) {
       Address from = msg.getSrc();
       try {
+        if (msg instanceof FrameMessage f && f.writes() != null) {
+          frames.expectPlaintext();
+          ClusterMessages.checkLimits(f.writes(), limits);
+          applyWrites(f.writes(), from);
+          return Boolean.TRUE;
+        }
         Frames.Opened o = frames.open(msg.getArray(), msg.getOffset(), msg.getLength());
         switch (o.type()) {
-          case ClusterMessages.TYPE_ENTRIES -> {
-            applyEntries(ClusterMessages.readEntries(o.buf(), o.off(), o.len(), limits));
-            return Boolean.TRUE;
-          }
-          case ClusterMessages.TYPE_DELTA -> {
-            applyDelta(ClusterMessages.readDelta(o.buf(), o.off(), o.len(), limits), from);
-            return Boolean.TRUE;
-          }
-          case ClusterMessages.TYPE_BATCH -> {
-            // Every part is read before any is applied: a malformed batch applies nothing.
-            List<Object> writes = new ArrayList<>();
-            for (ClusterMessages.Part p : ClusterMessages.readBatch(o.buf(), o.off(), o.len())) {
-              writes.add(p.type() == ClusterMessages.TYPE_ENTRIES
-                  ? ClusterMessages.readEntries(p.buf(), p.off(), p.len(), limits)
-                  : ClusterMessages.readDelta(p.buf(), p.off(), p.len(), limits));
-            }
-            for (Object w : writes) {
-              if (w instanceof ClusterMessages.Entries entries) {
-                applyEntries(entries);
-              } else {
-                applyDelta((ClusterMessages.Delta) w, from);
-              }
-            }
+          case ClusterMessages.TYPE_ENTRIES, ClusterMessages.TYPE_DELTA, ClusterMessages.TYPE_BATCH -> {
+            applyWrites(ClusterMessages.readWrites(o.type(), o.buf(), o.off(), o.len(), limits), from);
             return Boolean.TRUE;
           }
           case ClusterMessages.TYPE_TOUCHES -> {
@@ -671,9 +660,25 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
+  private void applyWrites(List<ClusterMessages.Incoming> writes, Address from) throws MalformedMessageException {
+    for (ClusterMessages.Incoming w : writes) {
+      if (w instanceof ClusterMessages.Entries entries) {
+        applyEntries(entries);
+      } else {
+        applyDelta((ClusterMessages.Delta) w, from);
+      }
+    }
+  }
+
   private void applyEntries(ClusterMessages.Entries msg) {
     Membership m = membership;
     boolean sameView = m != null && m.viewId() == msg.viewId();
+    long newest = Long.MIN_VALUE;
+    for (EntryCopy c : msg.entries()) {
+      newest = Math.max(newest, c.version());
+    }
+    clock.observe(newest);
+    int applied = 0;
     for (EntryCopy c : msg.entries()) {
       long h = owned.hashOf(c.key());
       boolean owner = isOwner(m, h);
@@ -686,8 +691,8 @@ public final class ClusterNode implements AutoCloseable {
       } else {
         continue;
       }
-      if (table.putIfNewer(c, h)) {
-        metrics.copiesApplied.increment();
+      if (table.putIfNewerObserved(c, h)) {
+        applied++;
         if (owner) {
           near.discard(c.key(), h, null);
         }
@@ -700,6 +705,7 @@ public final class ClusterNode implements AutoCloseable {
         metrics.copiesStale.increment();
       }
     }
+    metrics.copiesApplied.add(applied);
   }
 
   /**
@@ -893,7 +899,7 @@ public final class ClusterNode implements AutoCloseable {
   private void unicast(Address target, byte[] frame) {
     try {
       metrics.bytesSent.add(frame.length);
-      dispatcher.castMessage(List.of(target), new BytesMessage(null, frame), RequestOptions.ASYNC().anycasting(true));
+      dispatcher.castMessage(List.of(target), new FrameMessage(frame), RequestOptions.ASYNC().anycasting(true));
     } catch (Exception ex) {
       warn("could not send to " + target + ": " + ex);
     }
@@ -977,7 +983,7 @@ public final class ClusterNode implements AutoCloseable {
     try {
       byte[] frame = frames.frame(ClusterMessages.TYPE_TOUCHES, ClusterMessages.touches(batch));
       metrics.bytesSent.add(frame.length);
-      dispatcher.castMessage(null, new BytesMessage(null, frame),
+      dispatcher.castMessage(null, new FrameMessage(frame),
           RequestOptions.ASYNC().transientFlags(Message.TransientFlag.DONT_LOOPBACK));
     } catch (Exception ex) {
       warn("could not send access times: " + ex);

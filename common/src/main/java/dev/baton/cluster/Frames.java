@@ -3,6 +3,8 @@ package dev.baton.cluster;
 import dev.baton.codec.MalformedMessageException;
 import dev.baton.codec.WireFormat;
 import dev.baton.codec.WireReader;
+import dev.baton.codec.WireWriter;
+import java.util.function.Consumer;
 
 /**
  * Puts message bodies in frames and takes them out: {@code magic version type} then the body, sealed
@@ -54,32 +56,50 @@ final class Frames {
   /** A frame of the first {@code len} bytes of {@code body}; {@code body} may be reused afterwards. */
   byte[] frame(int type, byte[] body, int len) {
     if (sealer == null) {
-      byte[] out = new byte[WireFormat.HEADER_BYTES + len];
-      header(out, type);
-      System.arraycopy(body, 0, out, WireFormat.HEADER_BYTES, len);
-      return out;
+      return WireWriter.exactMessage(type, len).writeRaw(body, 0, len).buffer();
     }
-    byte[] header = new byte[WireFormat.HEADER_BYTES];
-    header(header, type | SEALED);
-    return sealer.seal(header, body, len);
+    return sealer.seal(WireWriter.exactMessage(type | SEALED, 0).buffer(), body, len);
   }
 
-  private static void header(byte[] out, int type) {
-    out[0] = (byte) (WireFormat.MAGIC >>> 8);
-    out[1] = (byte) WireFormat.MAGIC;
-    out[2] = (byte) WireFormat.VERSION;
-    out[3] = (byte) type;
+  /**
+   * A frame of the {@code bodySize} bytes that {@code body} writes. In plaintext they are written
+   * straight into the frame; sealed, into {@code scratch} (reset first), which the caller may reuse
+   * afterwards, and sealed from there.
+   *
+   * @throws IllegalStateException if {@code body} wrote another number of bytes
+   */
+  byte[] frame(int type, int bodySize, WireWriter scratch, Consumer<WireWriter> body) {
+    WireWriter w = sealer == null ? WireWriter.exactMessage(type, bodySize) : scratch.reset();
+    int start = w.size();
+    body.accept(w);
+    if (w.size() - start != bodySize || (sealer == null && w.buffer().length != w.size())) {
+      throw new IllegalStateException("a body of " + bodySize + " bytes was announced, " + (w.size() - start)
+          + " were written");
+    }
+    return sealer == null ? w.buffer() : frame(type, w.buffer(), bodySize);
+  }
+
+  /**
+   * Accepts a plaintext frame, opened or read elsewhere ({@link FrameMessage}), if this node runs
+   * plaintext.
+   *
+   * @throws MalformedMessageException if this node seals its frames
+   */
+  void expectPlaintext() throws MalformedMessageException {
+    if (sealer != null) {
+      throw new MalformedMessageException(
+          "plaintext message, but this cluster is encrypted (is a node running with encryption=none?)");
+    }
   }
 
   Opened open(byte[] buf, int off, int len) throws MalformedMessageException, SealException {
     int type = new WireReader(buf, off, len).readHeader();
     boolean sealed = (type & SEALED) != 0;
-    if (sealed != (sealer != null)) {
-      throw new MalformedMessageException(sealed
-          ? "sealed message, but this node runs with encryption=none"
-          : "plaintext message, but this cluster is encrypted (is a node running with encryption=none?)");
+    if (sealed && sealer == null) {
+      throw new MalformedMessageException("sealed message, but this node runs with encryption=none");
     }
     if (!sealed) {
+      expectPlaintext();
       return new Opened(type, buf, off + WireFormat.HEADER_BYTES, len - WireFormat.HEADER_BYTES);
     }
     int bodyLength = Sealer.bodyLength(len);

@@ -50,8 +50,8 @@ import org.jgroups.util.RspList;
  */
 final class WriteSender implements AutoCloseable {
 
-  /** Largest batch body; a single write larger than this is sent alone. Below FRAG2's 60 KB fragments. */
-  static final int MAX_BATCH_BYTES = 56 * 1024;
+  /** Bytes a frame adds to its batch body at most (batch counts, header and seal), with room to spare. */
+  private static final int FRAME_OVERHEAD = 256;
 
   /** Messages of sync writes awaiting acknowledgements at once; later sync writes queue behind them. */
   static final int SYNC_WINDOW = 1;
@@ -83,6 +83,7 @@ final class WriteSender implements AutoCloseable {
   }
 
   private final Frames frames;
+  private final int maxBatchBytes;
   private final Transport transport;
   private final NodeMetrics metrics;
   private final Consumer<Exception> onAsyncFailure;
@@ -90,8 +91,8 @@ final class WriteSender implements AutoCloseable {
   private final ReentrantLock sending = new ReentrantLock();
   private final AtomicInteger syncInFlight = new AtomicInteger();
   private final AtomicLong queuedBytes = new AtomicLong();
-  /** Where a message's body is written before it is framed; used by the holder of {@link #sending}. */
-  private WireWriter body = new WireWriter(MAX_BATCH_BYTES + 1024);
+  /** Where a message's body is written before it is sealed; used by the holder of {@link #sending}. */
+  private WireWriter body;
   /** The writes that may go now ({@link #mayGo}), and those of them that are sync. */
   private final Predicate<Pending> sendable = this::mayGo;
   private final Predicate<Pending> sendableSync = p -> mayGo(p) && p.acks() != null;
@@ -100,18 +101,31 @@ final class WriteSender implements AutoCloseable {
   private volatile boolean closed;
 
   /**
+   * @param maxBatchBytes the largest batch body ({@link #maxBatchBytes(int)}); a single write larger
+   *     than this goes alone
    * @param onAsyncFailure told when a message carrying only async writes could not be sent (a sync
    *     write learns it from its future)
    */
-  WriteSender(String nodeName, Frames frames, Transport transport, NodeMetrics metrics,
+  WriteSender(String nodeName, Frames frames, int maxBatchBytes, Transport transport, NodeMetrics metrics,
       Consumer<Exception> onAsyncFailure) {
     this.frames = frames;
+    this.maxBatchBytes = maxBatchBytes;
+    this.body = new WireWriter(maxBatchBytes + FRAME_OVERHEAD);
     this.transport = transport;
     this.metrics = metrics;
     this.onAsyncFailure = onAsyncFailure;
     this.thread = new Thread(this::run, "baton-sender-" + nodeName);
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /**
+   * The largest batch body for a stack that fragments messages of more than {@code fragSize} bytes:
+   * the frame of a full batch is still one fragment, one datagram, and the datagrams are as few as
+   * they can be.
+   */
+  static int maxBatchBytes(int fragSize) {
+    return Math.max(1024, fragSize - FRAME_OVERHEAD);
   }
 
   /**
@@ -225,7 +239,7 @@ final class WriteSender implements AutoCloseable {
       int bytes = 0;
       Pending next;
       while (goes.test(next = queue.peek())
-          && (batch.isEmpty() || bytes + next.size() <= MAX_BATCH_BYTES)
+          && (batch.isEmpty() || bytes + next.size() <= maxBatchBytes)
           && batch.size() < ClusterMessages.MAX_COUNT) {
         batch.add(queue.poll()); // the only consumer is the holder of the lock: poll returns next
         queuedBytes.addAndGet(-next.size());
@@ -238,17 +252,16 @@ final class WriteSender implements AutoCloseable {
 
   private void send(List<Pending> batch) {
     List<ClusterMessages.Outgoing> parts = batch.size() == 1 ? List.of(batch.get(0).part()) : partsOf(batch);
-    int type;
+    byte[] frame;
     if (parts.size() == 1) {
-      type = parts.get(0).type();
-      parts.get(0).writeTo(body.reset());
+      ClusterMessages.Outgoing only = parts.get(0);
+      frame = frames.frame(only.type(), only.size(), body, only::writeTo);
     } else {
-      type = ClusterMessages.TYPE_BATCH;
-      ClusterMessages.writeBatch(body.reset(), parts);
+      frame = frames.frame(ClusterMessages.TYPE_BATCH, ClusterMessages.batchSize(parts), body,
+          w -> ClusterMessages.writeBatch(w, parts));
     }
-    byte[] frame = frames.frame(type, body.buffer(), body.size());
-    if (body.buffer().length > 2 * MAX_BATCH_BYTES) {
-      body = new WireWriter(MAX_BATCH_BYTES + 1024); // a large single write need not keep its buffer
+    if (body.buffer().length > 2 * maxBatchBytes) {
+      body = new WireWriter(maxBatchBytes + FRAME_OVERHEAD); // a large single write need not keep its buffer
     }
     Set<Address> ackFrom = new LinkedHashSet<>();
     List<CompletableFuture<RspList<Object>>> waiting = new ArrayList<>();

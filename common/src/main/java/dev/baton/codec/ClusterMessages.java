@@ -47,8 +47,11 @@ public final class ClusterMessages {
 
   private ClusterMessages() {}
 
+  /** A decoded write: a {@link #TYPE_ENTRIES} or a {@link #TYPE_DELTA} body. */
+  public sealed interface Incoming permits Entries, Delta {}
+
   /** Decoded {@link #TYPE_ENTRIES} body. */
-  public record Entries(int purpose, long viewId, List<EntryCopy> entries) {}
+  public record Entries(int purpose, long viewId, List<EntryCopy> entries) implements Incoming {}
 
   /** One access time. */
   public record Touch(byte[] key, long atMillis) {}
@@ -144,7 +147,8 @@ public final class ClusterMessages {
    *
    * @param written the new entry's metadata; its value is null (the receiver builds it)
    */
-  public record Delta(long viewId, long baseVersion, int baseOrigin, EntryCopy written, byte[] delta) {}
+  public record Delta(long viewId, long baseVersion, int baseOrigin, EntryCopy written, byte[] delta)
+      implements Incoming {}
 
   public static byte[] delta(long viewId, StateEntry base, StateEntry written, byte[] delta) {
     WireWriter w = new WireWriter(written.key().length + delta.length + 80);
@@ -252,6 +256,15 @@ public final class ClusterMessages {
     }
   }
 
+  /** The exact number of bytes {@link #writeBatch} writes for {@code parts}. */
+  public static int batchSize(List<? extends Outgoing> parts) {
+    int size = WireWriter.varIntSize(parts.size());
+    for (Outgoing p : parts) {
+      size += 1 + WireWriter.varIntSize(p.size()) + p.size();
+    }
+    return size;
+  }
+
   /** Writes a {@link #TYPE_BATCH} body of {@code parts}. */
   public static void writeBatch(WireWriter w, List<? extends Outgoing> parts) {
     w.writeVarInt(parts.size());
@@ -280,6 +293,60 @@ public final class ClusterMessages {
     }
     in.expectEnd();
     return out;
+  }
+
+  /** Whether a message of {@code type} carries writes, which {@link #readWrites} reads. */
+  public static boolean carriesWrites(int type) {
+    return type == TYPE_ENTRIES || type == TYPE_DELTA || type == TYPE_BATCH;
+  }
+
+  /**
+   * Reads the writes of a {@link #TYPE_ENTRIES}, {@link #TYPE_DELTA} or {@link #TYPE_BATCH} body that
+   * is {@code len} bytes of {@code buf} from {@code off}, in the order they were made. A batch is
+   * read whole before this returns: a malformed part fails it all, so nothing of it is applied.
+   */
+  public static List<Incoming> readWrites(int type, byte[] buf, int off, int len, CodecLimits limits)
+      throws MalformedMessageException {
+    switch (type) {
+      case TYPE_ENTRIES:
+        return List.of(readEntries(buf, off, len, limits));
+      case TYPE_DELTA:
+        return List.of(readDelta(buf, off, len, limits));
+      case TYPE_BATCH:
+        List<Part> parts = readBatch(buf, off, len);
+        List<Incoming> out = new ArrayList<>(parts.size());
+        for (Part p : parts) {
+          out.add(p.type() == TYPE_ENTRIES
+              ? readEntries(p.buf(), p.off(), p.len(), limits)
+              : readDelta(p.buf(), p.off(), p.len(), limits));
+        }
+        return out;
+      default:
+        throw new IllegalArgumentException("message type " + type + " carries no writes");
+    }
+  }
+
+  /**
+   * Checks writes read with other limits against {@code limits}, as {@link #readWrites} with
+   * {@code limits} would have.
+   */
+  public static void checkLimits(List<Incoming> writes, CodecLimits limits) throws MalformedMessageException {
+    int max = limits.maxDecompressedBytes();
+    for (Incoming w : writes) {
+      if (w instanceof Delta d) {
+        checkLength(d.delta(), max, "delta");
+      } else {
+        for (EntryCopy c : ((Entries) w).entries()) {
+          checkLength(c.value(), max, "entry value");
+        }
+      }
+    }
+  }
+
+  private static void checkLength(byte[] b, int max, String what) throws MalformedMessageException {
+    if (b != null && b.length > max) {
+      throw new MalformedMessageException(what + " is " + b.length + ", the limit is " + max);
+    }
   }
 
   /** An entry's {@code version origin created lastAccess maxIdle}, as both entries and deltas carry them. */

@@ -1,6 +1,9 @@
 package dev.baton.codec;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +15,9 @@ import java.nio.charset.StandardCharsets;
  * Not thread-safe.
  */
 public final class WireReader {
+
+  private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private final byte[] buf;
   private int pos;
@@ -78,19 +84,15 @@ public final class WireReader {
 
   public int readInt() throws MalformedMessageException {
     need(4, "int");
-    int v = 0;
-    for (int i = 0; i < 4; i++) {
-      v = v << 8 | (buf[pos++] & 0xFF);
-    }
+    int v = (int) INT.get(buf, pos);
+    pos += 4;
     return v;
   }
 
   public long readLong() throws MalformedMessageException {
     need(8, "long");
-    long v = 0;
-    for (int i = 0; i < 8; i++) {
-      v = v << 8 | (buf[pos++] & 0xFF);
-    }
+    long v = (long) LONG.get(buf, pos);
+    pos += 8;
     return v;
   }
 

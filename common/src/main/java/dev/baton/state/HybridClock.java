@@ -30,8 +30,22 @@ public final class HybridClock {
 
   /** Returns a new version, greater than every version returned or observed before. */
   public long next() {
-    long physical = wallMillis.getAsLong() << LOGICAL_BITS;
-    return last.updateAndGet(prev -> Math.max(prev + 1, physical));
+    return next(wallMillis.getAsLong());
+  }
+
+  /**
+   * {@link #next()} for a caller that has just read the wall clock itself: a new version, greater
+   * than every version returned or observed before and not behind {@code wallMillis}.
+   */
+  public long next(long wallMillis) {
+    long physical = wallMillis << LOGICAL_BITS;
+    long prev;
+    long next;
+    do {
+      prev = last.get();
+      next = Math.max(prev + 1, physical);
+    } while (!last.compareAndSet(prev, next));
+    return next;
   }
 
   /** Moves the clock past a version seen from another node. */

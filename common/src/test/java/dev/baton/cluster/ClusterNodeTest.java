@@ -17,10 +17,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.jgroups.protocols.Fragmentation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Several real nodes in one JVM, real JGroups on loopback, encrypted as by default. */
+/** Several real nodes in one JVM, real JGroups on loopback, encrypted as by default unless a test says otherwise. */
 class ClusterNodeTest {
 
   private final List<ClusterNode> nodes = new ArrayList<>();
@@ -68,6 +71,57 @@ class ClusterNodeTest {
         assertThat(str(n.get(b("k" + i)))).isEqualTo("v" + i);
       }
     }
+  }
+
+  /**
+   * Writes queued faster than they are sent go out in full batches, each one datagram; a write
+   * larger than a fragment goes in fragments. Every copy arrives whole either way, sealed and in
+   * plaintext (where a receiver reads the writes straight from the datagram).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"on", "none"})
+  void fullBatchesGoUnfragmentedAndLargeWritesArriveWhole(String encryption) throws Exception {
+    Map<String, String> cluster = newCluster("replicated", "async");
+    if (encryption.equals("none")) {
+      cluster.put("encryption", "none");
+      cluster.remove("secret");
+    }
+    nodes.addAll(startAll(cluster, 3));
+    Fragmentation frag = nodes.get(0).channel().getProtocolStack().findProtocol(Fragmentation.class);
+    for (int i = 0; i < 3000; i++) {
+      nodes.get(0).put(b("k" + i), filled(1024, i), 0);
+    }
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      for (ClusterNode n : nodes) {
+        assertThat(n.metrics().getOwnedEntries()).isEqualTo(3000);
+      }
+    });
+    assertThat(nodes.get(0).metrics().getWriteMessages()).as("batched").isLessThan(3000);
+    assertThat(frag.getNumberOfSentFragments()).as("fragments of full batches").isZero();
+
+    int[] sizes = {frag.getFragSize() - 100, frag.getFragSize() + 100, 5 * frag.getFragSize()};
+    for (int size : sizes) {
+      nodes.get(0).put(b("big" + size), filled(size, size), 0);
+    }
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      for (ClusterNode n : nodes) {
+        for (int size : sizes) {
+          StateEntry e = n.get(b("big" + size));
+          assertThat(e).as("%s, %d bytes", n, size).isNotNull();
+          assertThat(e.value()).isEqualTo(filled(size, size));
+        }
+      }
+    });
+    assertThat(frag.getNumberOfSentFragments()).isPositive();
+    for (ClusterNode n : nodes) {
+      assertThat(n.metrics().getRejectedMessages()).isZero();
+    }
+  }
+
+  private static byte[] filled(int size, int seed) {
+    byte[] v = new byte[size];
+    new java.util.Random(seed).nextBytes(v);
+    return v;
   }
 
   @Test

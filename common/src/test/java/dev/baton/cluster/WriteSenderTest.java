@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 /** The order, grouping and acknowledgement of writes; the wire is a recording transport. */
 class WriteSenderTest {
 
+  private static final int MAX_BATCH_BYTES = WriteSender.maxBatchBytes(60_000);
+
   private final Frames frames = new Frames(null);
   private final NodeMetrics metrics = new NodeMetrics(() -> 0, () -> 0, () -> 0, () -> 0, () -> 0, () -> 0);
   private final List<Exception> asyncFailures = new CopyOnWriteArrayList<>();
@@ -78,7 +80,7 @@ class WriteSenderTest {
   }
 
   private WriteSender sender() {
-    sender = new WriteSender("t", frames, wire, metrics, asyncFailures::add);
+    sender = new WriteSender("t", frames, MAX_BATCH_BYTES, wire, metrics, asyncFailures::add);
     return sender;
   }
 
@@ -258,7 +260,7 @@ class WriteSenderTest {
     });
     List<String> order = new ArrayList<>();
     for (byte[] f : wire.frames) {
-      assertThat(f.length).isLessThan(WriteSender.MAX_BATCH_BYTES + 1000);
+      assertThat(f.length).isLessThan(MAX_BATCH_BYTES + 1000);
       order.addAll(writesIn(f));
     }
     assertThat(wire.frames.size()).isGreaterThan(2);

@@ -47,6 +47,7 @@ class ClusterMessagesTest {
     WireWriter w = new WireWriter(16);
     ClusterMessages.writeBatch(w, parts);
     byte[] body = w.toByteArray();
+    assertThat(ClusterMessages.batchSize(parts)).isEqualTo(body.length);
 
     // Read from the middle of a larger buffer, as a receiver reads an opened frame.
     byte[] buf = new byte[body.length + 20];
