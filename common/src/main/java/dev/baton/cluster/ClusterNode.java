@@ -624,7 +624,7 @@ public final class ClusterNode implements AutoCloseable {
       Address from = msg.getSrc();
       try {
         if (msg instanceof FrameMessage f && f.writes() != null) {
-          frames.expectPlaintext();
+          frames.expectSealed(false);
           ClusterMessages.checkLimits(f.writes(), limits);
           applyWrites(f.writes(), from);
           return Boolean.TRUE;

@@ -15,6 +15,7 @@ import org.jgroups.BytesMessage;
 import org.jgroups.Header;
 import org.jgroups.Message;
 import org.jgroups.MessageFactory;
+import org.jgroups.blocks.RequestCorrelator;
 import org.jgroups.protocols.Frag3Header;
 import org.jgroups.protocols.FragHeader;
 import org.jgroups.util.ByteArrayDataInputStream;
@@ -22,15 +23,17 @@ import org.jgroups.util.ByteArrayDataInputStream;
 /**
  * The JGroups message a node sends its frames in: a {@link BytesMessage} of the frame, except how
  * it is read. A plaintext frame of writes is read into the writes it carries straight from the
- * buffer JGroups received it in, each value into an array of its own; a {@code BytesMessage} would
- * first copy the whole payload (up to a full batch) into a new zeroed array and the writes would
- * be read from there. Anything else is kept as bytes, as a {@code BytesMessage} keeps them, for
- * {@link Frames#open} to open and judge: a sealed frame, a frame of anything but writes, a
+ * buffer JGroups received it in, each value into an array of its own: a {@code BytesMessage} would
+ * first copy the whole payload (up to a full batch) into a new array, and the writes would be read
+ * from there. Anything else is kept as bytes, as a {@code BytesMessage} keeps them, for
+ * {@link Frames#open} to open and judge: a sealed frame, a frame of anything but writes, a reply
+ * (JGroups makes replies of their request's type, and the requester takes the reply's bytes), a
  * fragment of a large message (FRAG2 and its kin put it together from the bytes), and a frame that
  * does not read as writes (then the handler reads it again, and rejects and counts it).
  *
- * <p>Writes are read with {@link CodecLimits#DEFAULT}, since the node that will handle the message
- * is not known yet; the handler checks them against its own limits.
+ * <p>Sealed frames are not opened here: the node whose key opens them is not known yet, and opening
+ * them here measured no faster (the cipher, not the copy, is their cost). Writes are read with
+ * {@link CodecLimits#DEFAULT} for the same reason; the handler checks them against its own limits.
  */
 final class FrameMessage extends BytesMessage {
 
@@ -111,23 +114,28 @@ final class FrameMessage extends BytesMessage {
     }
   }
 
-  /** Reads the frame's writes if it is a whole plaintext frame of writes; returns whether it was. */
+  /** Reads the frame's writes if it is a whole plaintext frame of writes in a request; returns whether it was. */
   private boolean readWrites(byte[] buf, int off, int len) {
+    boolean request = false;
     for (Header h : headers != null ? headers : new Header[0]) {
       if (h instanceof FragHeader || h instanceof Frag3Header) {
         return false;
       }
+      request |= h instanceof RequestCorrelator.Header rh && rh.type == RequestCorrelator.Header.REQ;
+    }
+    if (!request) {
+      return false;
     }
     try {
       int type = new WireReader(buf, off, len).readHeader();
-      if (!ClusterMessages.carriesWrites(type)) {
+      if (!ClusterMessages.carriesWrites(type)) { // nor does a sealed type: its flag is set
         return false;
       }
       writes = ClusterMessages.readWrites(type, buf, off + WireFormat.HEADER_BYTES, len - WireFormat.HEADER_BYTES,
           CodecLimits.DEFAULT);
       return true;
-    } catch (MalformedMessageException ex) {
-      return false;
+    } catch (MalformedMessageException unread) {
+      return false; // read again, and judged, by the handler
     }
   }
 

@@ -80,26 +80,24 @@ final class Frames {
   }
 
   /**
-   * Accepts a plaintext frame, opened or read elsewhere ({@link FrameMessage}), if this node runs
-   * plaintext.
+   * Accepts a frame, opened or read elsewhere ({@link FrameMessage}), if this node runs as it was
+   * sent: a node that seals refuses plain frames, and the other way round.
    *
-   * @throws MalformedMessageException if this node seals its frames
+   * @throws MalformedMessageException if the frame was sent otherwise
    */
-  void expectPlaintext() throws MalformedMessageException {
-    if (sealer != null) {
-      throw new MalformedMessageException(
-          "plaintext message, but this cluster is encrypted (is a node running with encryption=none?)");
+  void expectSealed(boolean sealed) throws MalformedMessageException {
+    if (sealed != (sealer != null)) {
+      throw new MalformedMessageException(sealed
+          ? "sealed message, but this node runs with encryption=none"
+          : "plaintext message, but this cluster is encrypted (is a node running with encryption=none?)");
     }
   }
 
   Opened open(byte[] buf, int off, int len) throws MalformedMessageException, SealException {
     int type = new WireReader(buf, off, len).readHeader();
     boolean sealed = (type & SEALED) != 0;
-    if (sealed && sealer == null) {
-      throw new MalformedMessageException("sealed message, but this node runs with encryption=none");
-    }
+    expectSealed(sealed);
     if (!sealed) {
-      expectPlaintext();
       return new Opened(type, buf, off + WireFormat.HEADER_BYTES, len - WireFormat.HEADER_BYTES);
     }
     int bodyLength = Sealer.bodyLength(len);

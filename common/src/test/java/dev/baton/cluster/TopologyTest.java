@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Partitioned and tiered placement, rebalancing and pull on miss, with real nodes. */
 class TopologyTest {
@@ -93,9 +95,18 @@ class TopologyTest {
     });
   }
 
-  @Test
-  void nonOwnerPullsOnMissAndCachesTheAnswer() throws Exception {
+  /**
+   * Sealed and in plaintext: a pull's reply reaches the puller as a message of its request's type,
+   * and must be taken as bytes (regression: plaintext replies were read as writes and lost).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"on", "none"})
+  void nonOwnerPullsOnMissAndCachesTheAnswer(String encryption) throws Exception {
     Map<String, String> cluster = newCluster("partitioned", "sync");
+    if (encryption.equals("none")) {
+      cluster.put("encryption", "none");
+      cluster.remove("secret");
+    }
     nodes.addAll(startAll(cluster, 3));
     // Find a key that n3 does not own.
     String key = null;
