@@ -44,8 +44,9 @@ import org.jgroups.stack.ProtocolStack;
  * ({@link WarmUp}); writes cycle over 20,000 keys. Bounded: a fixed number of writes per round, at
  * most {@link WarmUp#MAX_ROUNDS} warm-up rounds, each wait capped.
  *
- * <p>Arguments: a scale for the number of writes (default 1) and a filter on the case's
- * label and payload, e.g. {@code "replicated, async, encrypted, 1024"}. Run as README says.
+ * <p>Arguments: a scale for the number of writes (default 1), a filter on the case's label and
+ * payload, e.g. {@code "replicated, async, encrypted, 1024"}, and {@code baton-only} to skip the
+ * raw runs (for comparing builds of Baton, alternated). Run as README says.
  */
 public final class ReplicationBenchmark {
 
@@ -66,6 +67,7 @@ public final class ReplicationBenchmark {
   public static void main(String[] args) throws Exception {
     int scale = args.length > 0 ? Integer.parseInt(args[0]) : 1;
     String only = args.length > 1 ? args[1] : "";
+    boolean withRaw = args.length < 3 || !args[2].equals("baton-only");
     List<Case> cases = List.of(
         new Case("replicated", WriteMode.ASYNC, true),
         new Case("replicated", WriteMode.SYNC, true),
@@ -84,16 +86,18 @@ public final class ReplicationBenchmark {
         if (!(c.label() + ", " + size).contains(only)) {
           continue;
         }
-        Measured raw = rawMedian(c.encrypted(), false, size, writes);
+        Measured raw = withRaw ? rawMedian(c.encrypted(), false, size, writes) : null;
         // Encrypted cases are also set against the engine's own encryption of every message.
-        double rawSealed = c.encrypted() ? rawMedian(true, true, size, writes).perSecond() : Double.NaN;
+        double rawSealed = withRaw && c.encrypted() ? rawMedian(true, true, size, writes).perSecond() : Double.NaN;
         Result r = baton(c, size, writes);
-        System.out.printf(Locale.ROOT, "| %s | %d B | %,.0f | %.1f | %.1f | %,.0f | %.2f | %s | %s | %s | %s | %.2f µs | %.2f µs |%n",
-            c.label(), size, r.perSecond, r.perSecond * size / 1e6, r.writesPerMessage, raw.perSecond(),
-            r.perSecond / raw.perSecond(),
-            c.encrypted() ? String.format(Locale.ROOT, "%,.0f", rawSealed) : "–",
-            c.encrypted() ? String.format(Locale.ROOT, "%.2f", r.perSecond / rawSealed) : "–",
-            micros(r.p50), micros(r.p99), r.cpuMicros, raw.cpuMicros());
+        System.out.printf(Locale.ROOT, "| %s | %d B | %,.0f | %.1f | %.1f | %s | %s | %s | %s | %s | %s | %.2f µs | %s |%n",
+            c.label(), size, r.perSecond, r.perSecond * size / 1e6, r.writesPerMessage,
+            raw != null ? String.format(Locale.ROOT, "%,.0f", raw.perSecond()) : "–",
+            raw != null ? String.format(Locale.ROOT, "%.2f", r.perSecond / raw.perSecond()) : "–",
+            Double.isNaN(rawSealed) ? "–" : String.format(Locale.ROOT, "%,.0f", rawSealed),
+            Double.isNaN(rawSealed) ? "–" : String.format(Locale.ROOT, "%.2f", r.perSecond / rawSealed),
+            micros(r.p50), micros(r.p99), r.cpuMicros,
+            raw != null ? String.format(Locale.ROOT, "%.2f µs", raw.cpuMicros()) : "–");
       }
     }
   }
