@@ -328,22 +328,27 @@ public final class ReplicationBenchmark {
     return ByteBuffer.allocate(12).put((byte) 1).putInt(i % KEYS).putInt(0x5E55).array();
   }
 
+  private static final String BATON_BUNDLER = "bundler_type=\"dev.baton.cluster.ReusingBundler\"";
+
   /**
-   * Baton's UDP stack with JGroups' per-destination bundler in place of Baton's {@code no-bundler}:
-   * Baton batches its writes itself, raw multicast of one small message at a time needs JGroups to
-   * bundle them, so the baseline gets the bundler (a stronger baseline, not a weaker one).
+   * Baton's UDP stack with JGroups' per-destination bundler in place of Baton's {@code ReusingBundler}
+   * (JGroups' {@code no-bundler} with a kept buffer): Baton batches its writes itself, raw multicast
+   * of one small message at a time needs JGroups to bundle them, so the baseline gets the bundler (a
+   * stronger baseline, not a weaker one). Made when a raw run first needs it.
    */
-  private static final java.nio.file.Path RAW_STACK = rawStack();
+  private static final class RawStack {
+    static final java.nio.file.Path FILE = rawStack();
+  }
 
   private static java.nio.file.Path rawStack() {
     try (java.io.InputStream in = ChannelFactory.class.getResourceAsStream("udp.xml")) {
       String xml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      if (!xml.contains("bundler_type=\"no-bundler\"")) {
-        throw new IllegalStateException("udp.xml no longer says bundler_type=\"no-bundler\"; update the raw stack");
+      if (!xml.contains(BATON_BUNDLER)) {
+        throw new IllegalStateException("udp.xml no longer says " + BATON_BUNDLER + "; update the raw stack");
       }
       java.nio.file.Path file = java.nio.file.Files.createTempFile("raw-udp", ".xml");
       file.toFile().deleteOnExit();
-      java.nio.file.Files.writeString(file, xml.replace("bundler_type=\"no-bundler\"", "bundler_type=\"pd\""));
+      java.nio.file.Files.writeString(file, xml.replace(BATON_BUNDLER, "bundler_type=\"pd\""));
       return file;
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
@@ -371,7 +376,7 @@ public final class ReplicationBenchmark {
    */
   private static Measured rawMulticast(boolean encrypted, boolean symEncrypt, int size, int count) throws Exception {
     Map<String, String> p = settings("replicated", WriteMode.ASYNC, encrypted);
-    p.put("stack", RAW_STACK.toString());
+    p.put("stack", RawStack.FILE.toString());
     List<JChannel> channels = new ArrayList<>();
     AtomicReference<CountDownLatch> roundDone = new AtomicReference<>();
     List<AtomicInteger> received = new ArrayList<>();
