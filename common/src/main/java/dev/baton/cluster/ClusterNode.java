@@ -86,7 +86,7 @@ public final class ClusterNode implements AutoCloseable {
 
   private final ClusterSettings settings;
   private final BuzHash hash;
-  /** Versions this node's writes; both tables stamp with it and observe through it. */
+  /** The clock of this node's versions: both tables stamp writes with it, and copies advance it. */
   private final HybridClock clock;
   private final StateTable owned;
   private final StateTable near;
@@ -156,6 +156,7 @@ public final class ClusterNode implements AutoCloseable {
         onView(view);
       }
     });
+    // A stack without fragmentation gets batches of JGroups' own default fragment size.
     Fragmentation frag = channel.getProtocolStack().findProtocol(Fragmentation.class);
     this.sender = new WriteSender(name, frames, WriteSender.maxBatchBytes(frag != null ? frag.getFragSize() : 60_000),
         this::castWrite, metrics, ex -> warn("could not send a write: " + ex));

@@ -81,11 +81,7 @@ class ClusterNodeTest {
   @ParameterizedTest
   @ValueSource(strings = {"on", "none"})
   void fullBatchesGoUnfragmentedAndLargeWritesArriveWhole(String encryption) throws Exception {
-    Map<String, String> cluster = newCluster("replicated", "async");
-    if (encryption.equals("none")) {
-      cluster.put("encryption", "none");
-      cluster.remove("secret");
-    }
+    Map<String, String> cluster = TestClusters.withEncryption(newCluster("replicated", "async"), encryption);
     nodes.addAll(startAll(cluster, 3));
     Fragmentation frag = nodes.get(0).channel().getProtocolStack().findProtocol(Fragmentation.class);
     for (int i = 0; i < 3000; i++) {

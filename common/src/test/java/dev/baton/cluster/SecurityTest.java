@@ -102,9 +102,7 @@ class SecurityTest {
   @Test
   void malformedMessagesFromAMemberAreDroppedCountedAndTheNodeKeepsServing() throws Exception {
     // Plaintext, so that a raw JGroups member can join and send whatever it likes.
-    Map<String, String> cluster = newCluster("replicated", "sync");
-    cluster.put("encryption", "none");
-    cluster.remove("secret");
+    Map<String, String> cluster = TestClusters.withEncryption(newCluster("replicated", "sync"), "none");
     nodes.addAll(startAll(cluster, 2));
     JChannel raw = new JChannel(new java.io.ByteArrayInputStream(ChannelFactory.fill(
         new String(ChannelFactory.class.getResourceAsStream("udp.xml").readAllBytes(), StandardCharsets.UTF_8),

@@ -40,6 +40,15 @@ public final class TestClusters {
     return p;
   }
 
+  /** {@code cluster} with {@code encryption} ({@code on}, the default, or {@code none}: plaintext, without a secret). */
+  public static Map<String, String> withEncryption(Map<String, String> cluster, String encryption) {
+    cluster.put("encryption", encryption);
+    if (encryption.equals("none")) {
+      cluster.remove("secret");
+    }
+    return cluster;
+  }
+
   public static ClusterNode start(Map<String, String> cluster, String nodeName, Map<String, String> extra) throws Exception {
     Map<String, String> p = new LinkedHashMap<>(cluster);
     p.put("nodeName", nodeName);

@@ -102,11 +102,7 @@ class TopologyTest {
   @ParameterizedTest
   @ValueSource(strings = {"on", "none"})
   void nonOwnerPullsOnMissAndCachesTheAnswer(String encryption) throws Exception {
-    Map<String, String> cluster = newCluster("partitioned", "sync");
-    if (encryption.equals("none")) {
-      cluster.put("encryption", "none");
-      cluster.remove("secret");
-    }
+    Map<String, String> cluster = TestClusters.withEncryption(newCluster("partitioned", "sync"), encryption);
     nodes.addAll(startAll(cluster, 3));
     // Find a key that n3 does not own.
     String key = null;
