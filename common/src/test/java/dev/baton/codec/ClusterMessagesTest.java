@@ -1,11 +1,13 @@
 package dev.baton.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baton.state.EntryCopy;
 import dev.baton.state.StateEntry;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,6 +22,23 @@ class ClusterMessagesTest {
       Arrays.fill(value, (byte) 9);
     }
     return new EntryCopy(key, value, 42L << 16, 3, 1000, 2000, 30_000);
+  }
+
+  /** Writes read ahead with the default limits are held to a node's own limits, as if read with them. */
+  @Test
+  void writesReadWithOtherLimitsAreCheckedAgainstANodesOwn() throws Exception {
+    byte[] body = ClusterMessages.entries(ClusterMessages.PURPOSE_WRITE, 1,
+        List.of(entry(12, 100), entry(12, 2000)));
+    List<ClusterMessages.Incoming> writes =
+        ClusterMessages.readWrites(ClusterMessages.TYPE_ENTRIES, body, 0, body.length, CodecLimits.DEFAULT);
+    CodecLimits lower = new CodecLimits(10, 1000, 1000);
+
+    ClusterMessages.checkLimits(writes, CodecLimits.DEFAULT);
+    assertThatThrownBy(() -> ClusterMessages.checkLimits(writes, lower))
+        .isInstanceOf(MalformedMessageException.class).hasMessage("entry value is 2000, the limit is 1000");
+    assertThatThrownBy(
+            () -> ClusterMessages.readWrites(ClusterMessages.TYPE_ENTRIES, body, 0, body.length, lower))
+        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("the limit is 1000");
   }
 
   /** Sizes around the varint steps (127/128, 16383/16384), and a tombstone (-1). */

@@ -21,6 +21,15 @@ class HybridClockTest {
   }
 
   @Test
+  void aVersionForAWallTimeTheCallerReadIsAtThatTimeAndStillIncreases() {
+    HybridClock c = new HybridClock(() -> 0);
+    long a = c.next(5000);
+    long b = c.next(4000); // the caller's clock went back
+    assertThat(HybridClock.physicalMillis(a)).isEqualTo(5000);
+    assertThat(b).isGreaterThan(a);
+  }
+
+  @Test
   void afterObservingARemoteVersionTheNextLocalOneIsNewer() {
     HybridClock slow = new HybridClock(() -> 1000);
     long remote = new HybridClock(() -> 9000).next();
