@@ -114,6 +114,35 @@ class ClusterNodeTest {
     }
   }
 
+  /**
+   * The bundled tcp stack (TCP and TCPPING, for networks without multicast), sealed and in
+   * plaintext: sync writes from every node are on every node when they return, and a write larger
+   * than a fragment arrives whole.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"on", "none"})
+  void theTcpStackReplicatesWithoutMulticast(String encryption) throws Exception {
+    Map<String, String> cluster = TestClusters.withEncryption(newCluster("replicated", "sync"), encryption);
+    int base = 20_000 + (int) ((ProcessHandle.current().pid() * 31 + cluster.hashCode()) & 0x7FFF_FFFF) % 4000 * 10;
+    cluster.put("stack", "tcp");
+    cluster.put("initialHosts", "127.0.0.1[" + base + "],127.0.0.1[" + (base + 1) + "],127.0.0.1[" + (base + 2) + "]");
+    for (int i = 0; i < 3; i++) {
+      nodes.add(TestClusters.start(cluster, "n" + (i + 1), Map.of("tcpPort", Integer.toString(base + i))));
+    }
+    TestClusters.awaitViewSize(nodes, 3);
+    for (int i = 0; i < 30; i++) {
+      nodes.get(i % 3).put(b("k" + i), b("v" + i), 0);
+      for (ClusterNode n : nodes) {
+        assertThat(str(n.get(b("k" + i)))).as("%s after write %d", n, i).isEqualTo("v" + i);
+      }
+    }
+    byte[] big = filled(300_000, 1);
+    nodes.get(0).put(b("big"), big, 0);
+    for (ClusterNode n : nodes) {
+      assertThat(n.get(b("big")).value()).isEqualTo(big);
+    }
+  }
+
   private static byte[] filled(int size, int seed) {
     byte[] v = new byte[size];
     new java.util.Random(seed).nextBytes(v);
