@@ -96,16 +96,8 @@ final class Segment extends ReentrantLock {
   /** Lock-free lookup. */
   Node find(long hash, byte[] key) {
     Slots s = slots;
-    int mask = s.mask();
-    for (int i = (int) hash & mask; ; i = (i + 1) & mask) {
-      byte[] k = (byte[]) KEY.getAcquire(s.keys, i);
-      if (k == null) {
-        return null;
-      }
-      if (s.meta[i * META] == hash && Arrays.equals(k, key)) {
-        return (Node) NODE.getAcquire(s.nodes, i);
-      }
-    }
+    int i = probe(s, hash, key);
+    return i < 0 ? null : (Node) NODE.getAcquire(s.nodes, i);
   }
 
   /**
@@ -114,10 +106,17 @@ final class Segment extends ReentrantLock {
    * until the next write that adds a key.
    */
   int locate(long hash, byte[] key) {
-    Slots s = slots;
+    return probe(slots, hash, key);
+  }
+
+  /**
+   * The slot of {@code key} in {@code s}, as {@link #locate} says. Keys are read with acquire
+   * semantics, so a reader without the lock sees a key's bytes once it sees the key.
+   */
+  private static int probe(Slots s, long hash, byte[] key) {
     int mask = s.mask();
     for (int i = (int) hash & mask; ; i = (i + 1) & mask) {
-      byte[] k = s.keys[i];
+      byte[] k = (byte[]) KEY.getAcquire(s.keys, i);
       if (k == null) {
         return ~i;
       }

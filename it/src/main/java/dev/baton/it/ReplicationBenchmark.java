@@ -86,18 +86,15 @@ public final class ReplicationBenchmark {
         if (!(c.label() + ", " + size).contains(only)) {
           continue;
         }
-        Measured raw = withRaw ? rawMedian(c.encrypted(), false, size, writes) : null;
+        Measured raw = withRaw ? rawMedian(c.encrypted(), false, size, writes) : Measured.NONE;
         // Encrypted cases are also set against the engine's own encryption of every message.
         double rawSealed = withRaw && c.encrypted() ? rawMedian(true, true, size, writes).perSecond() : Double.NaN;
         Result r = baton(c, size, writes);
         System.out.printf(Locale.ROOT, "| %s | %d B | %,.0f | %.1f | %.1f | %s | %s | %s | %s | %s | %s | %.2f µs | %s |%n",
             c.label(), size, r.perSecond, r.perSecond * size / 1e6, r.writesPerMessage,
-            raw != null ? String.format(Locale.ROOT, "%,.0f", raw.perSecond()) : "–",
-            raw != null ? String.format(Locale.ROOT, "%.2f", r.perSecond / raw.perSecond()) : "–",
-            Double.isNaN(rawSealed) ? "–" : String.format(Locale.ROOT, "%,.0f", rawSealed),
-            Double.isNaN(rawSealed) ? "–" : String.format(Locale.ROOT, "%.2f", r.perSecond / rawSealed),
-            micros(r.p50), micros(r.p99), r.cpuMicros,
-            raw != null ? String.format(Locale.ROOT, "%.2f µs", raw.cpuMicros()) : "–");
+            cell("%,.0f", raw.perSecond()), cell("%.2f", r.perSecond / raw.perSecond()),
+            cell("%,.0f", rawSealed), cell("%.2f", r.perSecond / rawSealed),
+            micros(r.p50), micros(r.p99), r.cpuMicros, cell("%.2f µs", raw.cpuMicros()));
       }
     }
   }
@@ -127,7 +124,15 @@ public final class ReplicationBenchmark {
   record Result(double perSecond, double writesPerMessage, long p50, long p99, double cpuMicros) {}
 
   /** A rate, and the CPU the whole process spent per unit (µs) while it was measured. */
-  record Measured(double perSecond, double cpuMicros) {}
+  record Measured(double perSecond, double cpuMicros) {
+    /** Not measured: every figure from it prints as "–". */
+    static final Measured NONE = new Measured(Double.NaN, Double.NaN);
+  }
+
+  /** {@code v} formatted, or "–" for a figure not measured. */
+  private static String cell(String format, double v) {
+    return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, format, v);
+  }
 
   /**
    * CPU time of this whole process (its three nodes, the writer, the collector, the JIT), in
