@@ -16,6 +16,5 @@ session-store-baton
 etc/sessions/baton/tls.xml
 
 [ini-template]
-## The ticket keys' rotation and lifetime are cluster settings (ms):
-#baton.tlsKeyRotation=3600000
-#baton.tlsTicketLifetime=86400000
+## The ticket keys' rotation and lifetime are Baton settings of the session-store-baton module
+## (baton.tlsKeyRotation, baton.tlsTicketLifetime in start.d/session-store-baton.ini).

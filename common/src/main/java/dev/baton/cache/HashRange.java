@@ -23,26 +23,4 @@ public record HashRange(long from, long to) {
         ? Long.compareUnsigned(hash, from) >= 0 || Long.compareUnsigned(hash, to) <= 0
         : Long.compareUnsigned(hash, from) >= 0 && Long.compareUnsigned(hash, to) <= 0;
   }
-
-  /**
-   * Splits the hash space into {@code parts} contiguous ranges of (almost) equal size, the way a
-   * node may stream its portion in pieces.
-   *
-   * @param parts at least 1
-   * @param index which part, {@code 0 <= index < parts}
-   */
-  public static HashRange part(int parts, int index) {
-    if (parts < 1 || index < 0 || index >= parts) {
-      throw new IllegalArgumentException("need 0 <= index < parts, got index=" + index + " parts=" + parts);
-    }
-    long from = boundary(index, parts);
-    long to = index == parts - 1 ? -1L : boundary(index + 1, parts) - 1;
-    return new HashRange(from, to);
-  }
-
-  /** floor(index * 2^64 / parts), as an unsigned 64-bit value. */
-  private static long boundary(int index, int parts) {
-    return java.math.BigInteger.valueOf(index).shiftLeft(64)
-        .divide(java.math.BigInteger.valueOf(parts)).longValue();
-  }
 }

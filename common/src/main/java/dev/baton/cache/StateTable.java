@@ -5,7 +5,6 @@ import dev.baton.state.HybridClock;
 import dev.baton.state.StateEntry;
 import dev.baton.state.Versions;
 import java.lang.System.Logger.Level;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -55,7 +54,7 @@ public final class StateTable {
   private final int nodeId;
   private final RemovalListener listener;
 
-  private StateTable(Builder b) {
+  StateTable(StateTableBuilder b) {
     this.hash = b.hash;
     int n = b.segments;
     int bits = Integer.numberOfTrailingZeros(n);
@@ -74,8 +73,8 @@ public final class StateTable {
   }
 
   /** Starts a builder; {@code hash} must be the cluster's (same seed on every node). */
-  public static Builder builder(BuzHash hash) {
-    return new Builder(hash);
+  public static StateTableBuilder builder(BuzHash hash) {
+    return new StateTableBuilder(hash);
   }
 
   /** The hash this table places keys with. */
@@ -108,8 +107,12 @@ public final class StateTable {
    * null; what a node compares an incoming copy against.
    */
   public StateEntry getAnyEntry(byte[] key) {
-    long h = hash.hash(key);
-    return segmentFor(h).find(h, key);
+    return getAnyEntry(key, hash.hash(key));
+  }
+
+  /** {@link #getAnyEntry(byte[])} for a caller that has the key's {@link #hashOf hash} already. */
+  public StateEntry getAnyEntry(byte[] key, long keyHash) {
+    return segmentFor(keyHash).find(keyHash, key);
   }
 
   private Node live(byte[] key) {
@@ -237,7 +240,7 @@ public final class StateTable {
 
   /**
    * {@link #putIfNewer(StateEntry, long)} for a caller that has already made this table's
-   * {@linkplain Builder#versions version clock} {@linkplain HybridClock#observe observe}
+   * {@linkplain StateTableBuilder#versions version clock} {@linkplain HybridClock#observe observe}
    * {@code copy}'s version or a newer one, as a node does once for a whole message of copies: an
    * atomic update of the clock per copy would be a memory fence per copy.
    */
@@ -434,94 +437,6 @@ public final class StateTable {
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "removal listener failed for a " + cause + " entry", e);
       }
-    }
-  }
-
-  /** Settings of a {@link StateTable}; every one has a default. */
-  public static final class Builder {
-    private final BuzHash hash;
-    private int segments = 64;
-    private int initialCapacity = 1024;
-    private long maxBytes;
-    private Duration tombstoneTtl = Duration.ofMinutes(10);
-    private LongSupplier clock = System::currentTimeMillis;
-    private HybridClock versions;
-    private int nodeId;
-    private RemovalListener listener;
-
-    private Builder(BuzHash hash) {
-      this.hash = Objects.requireNonNull(hash, "hash");
-    }
-
-    /** Number of lock stripes, a power of two (default 64). */
-    public Builder segments(int n) {
-      if (n < 1 || Integer.bitCount(n) != 1) {
-        throw new IllegalArgumentException("segments must be a power of two >= 1, got " + n);
-      }
-      this.segments = n;
-      return this;
-    }
-
-    /** Expected number of entries, to size the slot arrays up front (default 1024). */
-    public Builder initialCapacity(int n) {
-      if (n < 0) {
-        throw new IllegalArgumentException("initialCapacity must be >= 0, got " + n);
-      }
-      this.initialCapacity = n;
-      return this;
-    }
-
-    /** Memory bound in bytes for a near-cache; 0 (the default) means unbounded. */
-    public Builder maxBytes(long bytes) {
-      if (bytes < 0) {
-        throw new IllegalArgumentException("maxBytes must be >= 0 (0 = unbounded), got " + bytes);
-      }
-      this.maxBytes = bytes;
-      return this;
-    }
-
-    /**
-     * How long a tombstone is kept (default 10 minutes): longer than a copy can stay in flight or
-     * a partitioned node can stay away and still merge back.
-     */
-    public Builder tombstoneTtl(Duration ttl) {
-      if (ttl.isNegative()) {
-        throw new IllegalArgumentException("tombstoneTtl must not be negative, got " + ttl);
-      }
-      this.tombstoneTtl = ttl;
-      return this;
-    }
-
-    /** Wall clock in epoch millis (default {@link System#currentTimeMillis()}). */
-    public Builder clock(LongSupplier millis) {
-      this.clock = Objects.requireNonNull(millis, "clock");
-      return this;
-    }
-
-    /**
-     * The node's version clock (default: a new one on the wall clock). The table stamps a write with
-     * {@link HybridClock#next(long)} of its own {@linkplain #clock clock}'s reading, which it has
-     * read anyway for the write's time: one clock read per write, not two.
-     */
-    public Builder versions(HybridClock versions) {
-      this.versions = versions;
-      return this;
-    }
-
-    /** This node's id, stamped as origin on local writes (default 0). */
-    public Builder nodeId(int id) {
-      this.nodeId = id;
-      return this;
-    }
-
-    /** Told about expired and evicted entries (default none). */
-    public Builder removalListener(RemovalListener l) {
-      this.listener = l;
-      return this;
-    }
-
-    public StateTable build() {
-      return new StateTable(this);
     }
   }
 }

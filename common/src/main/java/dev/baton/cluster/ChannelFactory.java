@@ -1,5 +1,6 @@
 package dev.baton.cluster;
 
+import dev.baton.wire.KeyMaterial;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +20,7 @@ import org.jgroups.stack.ProtocolStack;
  * Builds the JGroups channel of a node from a stack file: a bundled one ({@code udp}, {@code tcp})
  * or the operator's. {@code ${baton.*}} placeholders are filled from the settings. Unless the
  * operator opted out, an {@code AUTH} protocol with a {@link SecretToken} is inserted below GMS: a
- * node without the secret cannot join. (State payloads are sealed by {@link Sealer}, so JGroups'
+ * node without the secret cannot join. (State payloads are sealed by {@link dev.baton.wire.Frames}, so JGroups'
  * SYM_ENCRYPT, which would encrypt every message a second time, is not used; an operator stack may
  * still add it.)
  */

@@ -1,10 +1,10 @@
 package dev.baton.cluster;
 
-import dev.baton.codec.ClusterMessages;
-import dev.baton.codec.CodecLimits;
-import dev.baton.codec.MalformedMessageException;
-import dev.baton.codec.WireFormat;
-import dev.baton.codec.WireReader;
+import dev.baton.wire.ClusterMessages;
+import dev.baton.wire.CodecLimits;
+import dev.baton.wire.MalformedMessageException;
+import dev.baton.wire.WireFormat;
+import dev.baton.wire.WireReader;
 import java.io.DataInput;
 import java.io.EOFException;
 import java.io.IOException;
@@ -26,7 +26,7 @@ import org.jgroups.util.ByteArrayDataInputStream;
  * buffer JGroups received it in, each value into an array of its own: a {@code BytesMessage} would
  * first copy the whole payload (up to a full batch) into a new array, and the writes would be read
  * from there. Anything else is kept as bytes, as a {@code BytesMessage} keeps them, for
- * {@link Frames#open} to open and judge: a sealed frame, a frame of anything but writes, a reply
+ * {@link dev.baton.wire.Frames#open} to open and judge: a sealed frame, a frame of anything but writes, a reply
  * (JGroups makes replies of their request's type, and the requester takes the reply's bytes), a
  * fragment of a large message (FRAG2 and its kin put it together from the bytes), and a frame that
  * does not read as writes (then the handler reads it again, and rejects and counts it).

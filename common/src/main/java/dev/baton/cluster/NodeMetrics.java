@@ -1,12 +1,16 @@
 package dev.baton.cluster;
 
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
+import javax.management.ObjectName;
 
 /**
- * Counters of one node. Writers increment {@link LongAdder}s (cheap under contention); the gauges
- * (entries, bytes, members, retransmissions) are read from their owners when asked.
+ * Counters of one node, shown in JMX under
+ * {@code dev.baton:type=ClusterNode,cluster=<clusterName>,node=<nodeName>}. Writers increment
+ * {@link LongAdder}s (cheap under contention); the gauges (entries, bytes, members,
+ * retransmissions) are read from their owners when asked.
  */
 public final class NodeMetrics implements NodeMetricsMXBean {
 
@@ -34,6 +38,7 @@ public final class NodeMetrics implements NodeMetricsMXBean {
   private final LongSupplier nearEntries;
   private final LongSupplier nearBytes;
   private final IntSupplier members;
+  private ObjectName jmxName;
 
   NodeMetrics(LongSupplier retransmissions, LongSupplier ownedEntries, LongSupplier ownedBytes,
       LongSupplier nearEntries, LongSupplier nearBytes, IntSupplier members) {
@@ -43,6 +48,31 @@ public final class NodeMetrics implements NodeMetricsMXBean {
     this.nearEntries = nearEntries;
     this.nearBytes = nearBytes;
     this.members = members;
+  }
+
+  /** Shows these counters in the platform MBean server; a failure is logged, not thrown. */
+  synchronized void register(String clusterName, String nodeName) {
+    try {
+      jmxName = new ObjectName("dev.baton:type=ClusterNode,cluster=" + ObjectName.quote(clusterName)
+          + ",node=" + ObjectName.quote(nodeName));
+      ManagementFactory.getPlatformMBeanServer().registerMBean(this, jmxName);
+    } catch (Exception ex) {
+      jmxName = null;
+      System.getLogger(NodeMetrics.class.getName()).log(System.Logger.Level.INFO,
+          "node metrics not registered in JMX: " + ex.getMessage());
+    }
+  }
+
+  synchronized void unregister() {
+    if (jmxName != null) {
+      try {
+        ManagementFactory.getPlatformMBeanServer().unregisterMBean(jmxName);
+      } catch (Exception ex) {
+        System.getLogger(NodeMetrics.class.getName()).log(System.Logger.Level.DEBUG,
+            "unregistering " + jmxName + ": " + ex.getMessage());
+      }
+      jmxName = null;
+    }
   }
 
   @Override public long getWrites() { return writes.sum(); }

@@ -1,5 +1,6 @@
 package dev.baton.cluster;
 
+import dev.baton.wire.KeyMaterial;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -18,7 +19,7 @@ import org.jgroups.util.UUID;
  * {@link #MAX_AGE_MILLIS} of its own clock, so a captured token is useless for another address or
  * later on.
  *
- * <p>This gates membership only; state payloads are sealed separately ({@link Sealer}), so messages
+ * <p>This gates membership only; state payloads are sealed separately ({@link dev.baton.wire.Frames}), so messages
  * are not encrypted twice. A token read from the network has no key and can only be checked by a
  * keyed one.
  */

@@ -1,9 +1,10 @@
 package dev.baton.cluster;
 
-import dev.baton.codec.ClusterMessages;
-import dev.baton.codec.WireWriter;
 import dev.baton.state.StateEntry;
 import dev.baton.state.Versions;
+import dev.baton.wire.ClusterMessages;
+import dev.baton.wire.Frames;
+import dev.baton.wire.WireWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -21,7 +22,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.jgroups.Address;
-import org.jgroups.util.RspList;
 
 /**
  * Sends a node's writes in the order they were made, several to one message when they queue up
@@ -60,7 +60,7 @@ final class WriteSender implements AutoCloseable {
   static final long MAX_QUEUED_BYTES = 8L * 1024 * 1024;
 
   /** Puts a message of writes on the wire. */
-  interface Transport {
+  interface Wire {
     /**
      * Multicasts one frame and returns the acknowledgements of {@code ackFrom}, or null when that is
      * empty.
@@ -70,13 +70,13 @@ final class WriteSender implements AutoCloseable {
      *     thread that delivered the previous one's acknowledgements, which must then never block
      *     waiting for credits that only that thread could deliver
      */
-    CompletableFuture<RspList<Object>> cast(byte[] frame, Collection<Address> ackFrom, boolean onlySync)
+    CompletableFuture<Transport.Acks> cast(byte[] frame, Collection<Address> ackFrom, boolean onlySync)
         throws Exception;
   }
 
   /** A write to send: the entry it wrote (key, the key's hash, and version), its message, and, if sync, its acks. */
   private record Pending(StateEntry written, long keyHash, ClusterMessages.Outgoing part, List<Address> ackFrom,
-      CompletableFuture<RspList<Object>> acks) {
+      CompletableFuture<Transport.Acks> acks) {
     int size() {
       return part.size();
     }
@@ -84,7 +84,7 @@ final class WriteSender implements AutoCloseable {
 
   private final Frames frames;
   private final int maxBatchBytes;
-  private final Transport transport;
+  private final Wire wire;
   private final NodeMetrics metrics;
   private final Consumer<Exception> onAsyncFailure;
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
@@ -106,12 +106,12 @@ final class WriteSender implements AutoCloseable {
    * @param onAsyncFailure told when a message carrying only async writes could not be sent (a sync
    *     write learns it from its future)
    */
-  WriteSender(String nodeName, Frames frames, int maxBatchBytes, Transport transport, NodeMetrics metrics,
+  WriteSender(String nodeName, Frames frames, int maxBatchBytes, Wire wire, NodeMetrics metrics,
       Consumer<Exception> onAsyncFailure) {
     this.frames = frames;
     this.maxBatchBytes = maxBatchBytes;
     this.body = new WireWriter(maxBatchBytes + FRAME_OVERHEAD);
-    this.transport = transport;
+    this.wire = wire;
     this.metrics = metrics;
     this.onAsyncFailure = onAsyncFailure;
     this.thread = new Thread(this::run, "baton-sender-" + nodeName);
@@ -150,9 +150,9 @@ final class WriteSender implements AutoCloseable {
    * or left to the thread sending at that moment, or, if sync writes are awaiting acknowledgements,
    * queued to go out when they are in. Never waits for another thread.
    */
-  CompletableFuture<RspList<Object>> sendSync(StateEntry written, long keyHash, ClusterMessages.Outgoing part,
+  CompletableFuture<Transport.Acks> sendSync(StateEntry written, long keyHash, ClusterMessages.Outgoing part,
       List<Address> ackFrom) {
-    CompletableFuture<RspList<Object>> acks = new CompletableFuture<>();
+    CompletableFuture<Transport.Acks> acks = new CompletableFuture<>();
     enqueue(new Pending(written, keyHash, part, ackFrom, acks));
     drainUnlessBusy(sendable);
     return acks;
@@ -264,7 +264,7 @@ final class WriteSender implements AutoCloseable {
       body = new WireWriter(maxBatchBytes + FRAME_OVERHEAD); // a large single write need not keep its buffer
     }
     Set<Address> ackFrom = new LinkedHashSet<>();
-    List<CompletableFuture<RspList<Object>>> waiting = new ArrayList<>();
+    List<CompletableFuture<Transport.Acks>> waiting = new ArrayList<>();
     for (Pending p : batch) {
       if (p.acks() != null) {
         ackFrom.addAll(p.ackFrom());
@@ -275,7 +275,7 @@ final class WriteSender implements AutoCloseable {
     metrics.writeMessages.increment();
     metrics.bytesSent.add(frame.length);
     try {
-      CompletableFuture<RspList<Object>> acks = transport.cast(frame, ackFrom, !anyAsync);
+      CompletableFuture<Transport.Acks> acks = wire.cast(frame, ackFrom, !anyAsync);
       if (acks != null) {
         syncInFlight.incrementAndGet();
         // Runs on the thread that delivers the acknowledgements (a JGroups receiver thread): the
@@ -284,7 +284,7 @@ final class WriteSender implements AutoCloseable {
         // after queueing, this checks the queue after freeing it.)
         acks.whenComplete((rsps, ex) -> {
           syncInFlight.decrementAndGet();
-          for (CompletableFuture<RspList<Object>> w : waiting) {
+          for (CompletableFuture<Transport.Acks> w : waiting) {
             if (ex == null) {
               w.complete(rsps);
             } else {

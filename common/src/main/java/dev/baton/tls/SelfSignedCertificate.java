@@ -24,7 +24,7 @@ import javax.net.ssl.TrustManagerFactory;
  * the start-up self-test of {@link JdkTicketKeys} and tests. The JDK has no public API to make one,
  * so the few DER structures of an X.509 v3 certificate without extensions are written here.
  */
-public final class SelfSignedCertificate {
+final class SelfSignedCertificate {
 
   private static final byte[] ECDSA_WITH_SHA256 = {0x06, 0x08, 0x2A, (byte) 0x86, 0x48, (byte) 0xCE, 0x3D, 0x04, 0x03, 0x02};
   private static final byte[] COMMON_NAME = {0x06, 0x03, 0x55, 0x04, 0x03};

@@ -1,9 +1,9 @@
 package dev.baton.tls;
 
-import dev.baton.codec.MalformedMessageException;
-import dev.baton.codec.WireFormat;
-import dev.baton.codec.WireReader;
-import dev.baton.codec.WireWriter;
+import dev.baton.wire.MalformedMessageException;
+import dev.baton.wire.WireFormat;
+import dev.baton.wire.WireReader;
+import dev.baton.wire.WireWriter;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -2,7 +2,7 @@ package dev.baton.tls;
 
 import dev.baton.cluster.ClusterNode;
 import dev.baton.cluster.WriteMode;
-import dev.baton.codec.MalformedMessageException;
+import dev.baton.wire.MalformedMessageException;
 import dev.baton.state.StateEntry;
 import dev.baton.state.StateKey;
 import dev.baton.state.StateKind;

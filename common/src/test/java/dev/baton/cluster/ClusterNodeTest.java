@@ -83,7 +83,7 @@ class ClusterNodeTest {
   void fullBatchesGoUnfragmentedAndLargeWritesArriveWhole(String encryption) throws Exception {
     Map<String, String> cluster = TestClusters.withEncryption(newCluster("replicated", "async"), encryption);
     nodes.addAll(startAll(cluster, 3));
-    Fragmentation frag = nodes.get(0).channel().getProtocolStack().findProtocol(Fragmentation.class);
+    Fragmentation frag = TestClusters.channel(nodes.get(0)).getProtocolStack().findProtocol(Fragmentation.class);
     for (int i = 0; i < 3000; i++) {
       nodes.get(0).put(b("k" + i), filled(1024, i), 0);
     }
@@ -122,12 +122,10 @@ class ClusterNodeTest {
   @ParameterizedTest
   @ValueSource(strings = {"on", "none"})
   void theTcpStackReplicatesWithoutMulticast(String encryption) throws Exception {
-    Map<String, String> cluster = TestClusters.withEncryption(newCluster("replicated", "sync"), encryption);
-    int base = 20_000 + (int) ((ProcessHandle.current().pid() * 31 + cluster.hashCode()) & 0x7FFF_FFFF) % 4000 * 10;
-    cluster.put("stack", "tcp");
-    cluster.put("initialHosts", "127.0.0.1[" + base + "],127.0.0.1[" + (base + 1) + "],127.0.0.1[" + (base + 2) + "]");
+    Map<String, String> cluster = TestClusters.onTcp(TestClusters.withEncryption(newCluster("replicated", "sync"),
+        encryption), 3);
     for (int i = 0; i < 3; i++) {
-      nodes.add(TestClusters.start(cluster, "n" + (i + 1), Map.of("tcpPort", Integer.toString(base + i))));
+      nodes.add(TestClusters.start(cluster, "n" + (i + 1), Map.of("tcpPort", TestClusters.tcpPort(cluster, i))));
     }
     TestClusters.awaitViewSize(nodes, 3);
     for (int i = 0; i < 30; i++) {
@@ -159,7 +157,7 @@ class ClusterNodeTest {
       assertThat(n.getOrPull(b("cart"))).as("a known delete is not pulled back").isNull();
     }
     // Replay the original write into node 3, as a late or replayed message would.
-    nodes.get(2).forward(written);
+    ((Engine) nodes.get(2)).forward(written);
     assertThat(nodes.get(2).get(b("cart"))).isNull();
   }
 

@@ -1,7 +1,7 @@
 package dev.baton.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -41,32 +41,28 @@ class ClusterSettingsTest {
     p.remove("secret");
     ClusterConfigException e = fails(p);
     assertThat(e.setting()).isEqualTo("secret");
-    assertThat(e.getMessage()).contains("SecretTool").contains("encryption=none");
+    assertThat(e.getMessage()).contains("java -jar <baton jar>").contains("encryption=none");
     p.put("encryption", "none");
     assertThat(ClusterSettings.from(p).encrypted()).isFalse();
   }
 
   @Test
   void eachBadSettingIsNamedWithItsFix() {
-    Map<String, Map.Entry<String, String>> cases = Map.of(
-        "topology", Map.entry("topology", "mesh"),
-        "owners", Map.entry("owners", "0"),
-        "mcastPort", Map.entry("mcastPort", "port"),
-        "bindAddress", Map.entry("bindAddress", "0.0.0.0"),
-        "nodeName", Map.entry("nodeName", "node.1"),
-        "syncTimeoutAction", Map.entry("syncTimeoutAction", "retry"),
-        "stack", Map.entry("stack", "/no/such/stack.xml"),
-        "secret", Map.entry("secret", "c2hvcnQ="),
-        "writeMod", Map.entry("writeMod", "sync"));
-    cases.forEach((setting, kv) -> {
+    // setting named in the error, then the attribute given and its value
+    String[][] cases = {
+        {"topology", "topology", "mesh"}, {"owners", "owners", "0"}, {"mcastPort", "mcastPort", "port"},
+        {"bindAddress", "bindAddress", "0.0.0.0"}, {"nodeName", "nodeName", "node.1"},
+        {"syncTimeoutAction", "syncTimeoutAction", "retry"}, {"stack", "stack", "/no/such/stack.xml"},
+        {"secret", "secret", "c2hvcnQ="}, {"writeMod", "writeMod", "sync"}, {"dirtyPolicy", "dirtyPolicy", "sometimes"},
+        {"maxIdleSwap", "maxIdleSwap", "-2"}, {"upstream.tlsKeyRotation", "upstream.tlsKeyRotation", "1000"}};
+    for (String[] c : cases) {
       Map<String, String> p = base();
-      p.put(kv.getKey(), kv.getValue());
+      p.put(c[1], c[2]);
       ClusterConfigException e = fails(p);
-      assertThat(e.setting()).isEqualTo(setting);
+      assertThat(e.setting()).as(c[1]).isEqualTo(c[0]);
       assertThat(e.getMessage()).contains("Fix:");
-    });
+    }
   }
-
   @Test
   void upstreamOnlyForATieredRepository() {
     Map<String, String> p = base();
@@ -78,5 +74,33 @@ class ClusterSettingsTest {
     assertThat(s.upstream().clusterName()).isEqualTo("top");
     assertThat(s.upstream().role()).isEqualTo(ClusterSettings.Role.EDGE);
     assertThat(s.upstream().encrypted()).as("inherits the secret").isTrue();
+  }
+
+  @Test
+  void theContainersNodeNameIsTheDefaultOnly() {
+    Map<String, String> p = base();
+    p.remove("nodeName");
+    assertThat(ClusterSettings.from(p, "route1").nodeName()).isEqualTo("route1");
+    p.put("nodeName", "explicit");
+    assertThat(ClusterSettings.from(p, "route1").nodeName()).isEqualTo("explicit");
+  }
+
+  @Test
+  void everySettingHasADocLineAndADefaultThatParses() {
+    for (Setting<?> s : Settings.ALL) {
+      assertThat(s.doc()).as(s.name()).isNotBlank();
+      assertThat(s.containers()).as(s.name()).isNotEmpty();
+      if (s.defaultText() != null) {
+        assertThat(s.get(Map.of())).as(s.name()).isNotNull();
+      }
+    }
+    assertThat(Settings.ALL.stream().map(Setting::name).distinct().count()).isEqualTo(Settings.ALL.size());
+  }
+
+  @Test
+  void aContainerRefusesTheSettingsOfTheOtherOne() {
+    assertThat(catchThrowableOfType(() -> Settings.check(Map.of("maxIdleSwap", "0"), Setting.Container.JETTY),
+        ClusterConfigException.class).setting()).isEqualTo("maxIdleSwap");
+    Settings.check(Map.of("maxIdleSwap", "0", "upstream.mcastPort", "1"), Setting.Container.TOMCAT);
   }
 }

@@ -35,12 +35,12 @@ class FaultTest {
   }
 
   private static DISCARD discard(ClusterNode n) throws Exception {
-    ProtocolStack stack = n.channel().getProtocolStack();
+    ProtocolStack stack = TestClusters.channel(n).getProtocolStack();
     DISCARD d = stack.findProtocol(DISCARD.class);
     if (d == null) {
       d = new DISCARD();
       stack.insertProtocol(d, ProtocolStack.Position.ABOVE, TP.class);
-      d.setAddress(n.channel().getAddress());
+      d.setAddress(TestClusters.channel(n).getAddress());
       d.init();
       d.start();
     }
@@ -117,9 +117,9 @@ class FaultTest {
     a.put(b("shared"), b("before"), 0);
 
     // Cut c off from a and b.
-    discard(a).addIgnoreMember(c.channel().getAddress());
-    discard(b).addIgnoreMember(c.channel().getAddress());
-    discard(c).addIgnoredMembers(a.channel().getAddress(), b.channel().getAddress());
+    discard(a).addIgnoreMember(TestClusters.channel(c).getAddress());
+    discard(b).addIgnoreMember(TestClusters.channel(c).getAddress());
+    discard(c).addIgnoredMembers(TestClusters.channel(a).getAddress(), TestClusters.channel(b).getAddress());
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       assertThat(a.memberNames()).hasSize(2);
       assertThat(c.memberNames()).hasSize(1);

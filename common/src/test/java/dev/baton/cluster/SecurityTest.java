@@ -7,7 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.baton.codec.ClusterMessages;
+import dev.baton.wire.ClusterMessages;
+import dev.baton.wire.Frames;
 import dev.baton.state.EntryCopy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -84,8 +85,8 @@ class SecurityTest {
     others.add(ch);
     ch.connect(cluster.get("clusterName"));
     await().atMost(Duration.ofSeconds(20)).until(() -> nodes.get(0).memberNames().size() == 3);
-    Sealer foreign = new Sealer(new byte[32]);
-    byte[] forged = new Frames(foreign).frame(ClusterMessages.TYPE_ENTRIES, ClusterMessages.entries(
+    Frames foreign = Frames.sealed(new byte[32]);
+    byte[] forged = foreign.frame(ClusterMessages.TYPE_ENTRIES, ClusterMessages.entries(
         ClusterMessages.PURPOSE_WRITE, 1, List.of(new EntryCopy(b("card"), b("forged"), Long.MAX_VALUE, 1, 1, 1, 0))));
     foreign.close();
     sender.castMessage(null, new BytesMessage(null, forged), RequestOptions.ASYNC());
@@ -118,7 +119,7 @@ class SecurityTest {
 
     List<byte[]> bad = new ArrayList<>();
     Random rnd = new Random(9);
-    byte[] valid = new Frames(null).frame(ClusterMessages.TYPE_ENTRIES, ClusterMessages.entries(
+    byte[] valid = Frames.plaintext().frame(ClusterMessages.TYPE_ENTRIES, ClusterMessages.entries(
         ClusterMessages.PURPOSE_WRITE, 1, List.of(new EntryCopy(b("k"), b("v"), 1, 1, 1, 1, 0))));
     bad.add(new byte[0]);
     bad.add(new byte[] {(byte) 0xBA});
@@ -132,8 +133,8 @@ class SecurityTest {
     byte[] sealedFlag = valid.clone();
     sealedFlag[3] |= (byte) 0x80;
     bad.add(sealedFlag);
-    byte[] hugeCount = new Frames(null).frame(ClusterMessages.TYPE_ENTRIES,
-        new dev.baton.codec.WireWriter(16).writeByte(1).writeLong(1).writeVarInt(Integer.MAX_VALUE).toByteArray());
+    byte[] hugeCount = Frames.plaintext().frame(ClusterMessages.TYPE_ENTRIES,
+        new dev.baton.wire.WireWriter(16).writeByte(1).writeLong(1).writeVarInt(Integer.MAX_VALUE).toByteArray());
     bad.add(hugeCount);
     // Batches: a valid write of "k" followed by a part that may not be in a batch, by a truncated
     // part, by a nested batch; none may apply its valid part.
@@ -144,7 +145,7 @@ class SecurityTest {
         new ClusterMessages.Part(ClusterMessages.TYPE_PULL, ClusterMessages.pull(b("k"))),
         new ClusterMessages.Part(ClusterMessages.TYPE_ENTRIES, java.util.Arrays.copyOf(entriesBody, 12)),
         new ClusterMessages.Part(ClusterMessages.TYPE_BATCH, batch(List.of(good))))) {
-      bad.add(new Frames(null).frame(ClusterMessages.TYPE_BATCH, batch(List.of(good, second))));
+      bad.add(Frames.plaintext().frame(ClusterMessages.TYPE_BATCH, batch(List.of(good, second))));
     }
     for (int i = 0; i < 200; i++) {
       byte[] noise = new byte[rnd.nextInt(300)];
@@ -167,7 +168,7 @@ class SecurityTest {
   }
 
   private static byte[] batch(List<ClusterMessages.Part> parts) {
-    dev.baton.codec.WireWriter w = new dev.baton.codec.WireWriter(64);
+    dev.baton.wire.WireWriter w = new dev.baton.wire.WireWriter(64);
     ClusterMessages.writeBatch(w, parts);
     return w.toByteArray();
   }

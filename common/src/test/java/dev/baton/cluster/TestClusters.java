@@ -49,6 +49,27 @@ public final class TestClusters {
     return cluster;
   }
 
+  /**
+   * {@code cluster} on the bundled tcp stack, with {@code nodes} ports of its own in
+   * {@code initialHosts}; node {@code i} (from 0) takes {@link #tcpPort}{@code (cluster, i)}.
+   */
+  public static Map<String, String> onTcp(Map<String, String> cluster, int nodes) {
+    int base = 20_000 + (int) ((PID * 31 + SEQ.incrementAndGet()) % 4000) * 10;
+    StringBuilder hosts = new StringBuilder();
+    for (int i = 0; i < nodes; i++) {
+      hosts.append(i == 0 ? "" : ",").append("127.0.0.1[").append(base + i).append(']');
+    }
+    cluster.put("stack", "tcp");
+    cluster.put("initialHosts", hosts.toString());
+    cluster.put("tcpPort", Integer.toString(base));
+    return cluster;
+  }
+
+  /** The tcp port of node {@code i} of a cluster made by {@link #onTcp}. */
+  public static String tcpPort(Map<String, String> cluster, int i) {
+    return Integer.toString(Integer.parseInt(cluster.get("tcpPort").split(",")[0]) + i);
+  }
+
   public static ClusterNode start(Map<String, String> cluster, String nodeName, Map<String, String> extra) throws Exception {
     Map<String, String> p = new LinkedHashMap<>(cluster);
     p.put("nodeName", nodeName);
@@ -72,6 +93,16 @@ public final class TestClusters {
         assertThat(node.memberNames()).as(node.toString()).hasSize(n);
       }
     });
+  }
+
+  /** The JGroups channel of a node, for tests that inject faults into its stack. */
+  static org.jgroups.JChannel channel(ClusterNode node) {
+    return ((JGroupsTransport) ((Engine) node).transport()).channel();
+  }
+
+  /** The table of entries a node owns, for tests that need a node to lose a copy. */
+  static dev.baton.cache.StateTable ownedTable(ClusterNode node) {
+    return ((Engine) node).store().owned();
   }
 
   public static void closeAll(List<ClusterNode> nodes) {

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.baton.codec.ClusterMessages;
+import dev.baton.wire.ClusterMessages;
+import dev.baton.wire.Frames;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +18,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.jgroups.Address;
-import org.jgroups.util.RspList;
 import org.jgroups.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,29 +27,39 @@ class WriteSenderTest {
 
   private static final int MAX_BATCH_BYTES = WriteSender.maxBatchBytes(60_000);
 
-  private final Frames frames = new Frames(null);
+  private final Frames frames = Frames.plaintext();
   private final NodeMetrics metrics = new NodeMetrics(() -> 0, () -> 0, () -> 0, () -> 0, () -> 0, () -> 0);
   private final List<Exception> asyncFailures = new CopyOnWriteArrayList<>();
   private final Recorder wire = new Recorder();
   private WriteSender sender;
 
   /** Records each cast; the first one can be held until released, as a slow send would be. */
-  private static final class Recorder implements WriteSender.Transport {
+  private static final class Recorder implements WriteSender.Wire {
     final List<byte[]> frames = new CopyOnWriteArrayList<>();
     final List<Set<Address>> ackFrom = new CopyOnWriteArrayList<>();
     final List<Boolean> onlySync = new CopyOnWriteArrayList<>();
     final List<Thread> castBy = new CopyOnWriteArrayList<>();
     final CountDownLatch firstStarted = new CountDownLatch(1);
     volatile CountDownLatch holdFirst = new CountDownLatch(0);
-    final RspList<Object> acks = new RspList<>();
+    final Transport.Acks acks = new Transport.Acks() {
+      @Override
+      public boolean received(Address member) {
+        return true;
+      }
+
+      @Override
+      public boolean suspected(Address member) {
+        return false;
+      }
+    };
     /** When set, sync casts return these futures in turn instead of completed acknowledgements. */
-    final java.util.concurrent.BlockingQueue<CompletableFuture<RspList<Object>>> pendingAcks =
+    final java.util.concurrent.BlockingQueue<CompletableFuture<Transport.Acks>> pendingAcks =
         new java.util.concurrent.LinkedBlockingQueue<>();
     volatile boolean holdAcks;
     volatile Exception failWith;
 
     @Override
-    public CompletableFuture<RspList<Object>> cast(byte[] frame, Collection<Address> from, boolean onlySync)
+    public CompletableFuture<Transport.Acks> cast(byte[] frame, Collection<Address> from, boolean onlySync)
         throws Exception {
       firstStarted.countDown();
       holdFirst.await(10, TimeUnit.SECONDS);
@@ -64,7 +74,7 @@ class WriteSenderTest {
         return null;
       }
       if (holdAcks) {
-        CompletableFuture<RspList<Object>> f = new CompletableFuture<>();
+        CompletableFuture<Transport.Acks> f = new CompletableFuture<>();
         pendingAcks.add(f);
         return f;
       }
@@ -159,7 +169,7 @@ class WriteSenderTest {
     WriteSender s = busySendingA();
     Address owner = UUID.randomUUID();
     s.sendAsync(write("b"), hash("b"), part(ClusterMessages.TYPE_ENTRIES, "b"));
-    CompletableFuture<RspList<Object>> acks = s.sendSync(write("c"), hash("c"), part(ClusterMessages.TYPE_ENTRIES, "c"),
+    CompletableFuture<Transport.Acks> acks = s.sendSync(write("c"), hash("c"), part(ClusterMessages.TYPE_ENTRIES, "c"),
         List.of(owner));
     assertThat(acks).as("returned without waiting for the send in progress").isNotDone();
 
@@ -174,7 +184,7 @@ class WriteSenderTest {
   @Test
   void aSyncWriteWithNobodySendingIsSentByTheTimeItReturns() throws Exception {
     Address owner = UUID.randomUUID();
-    CompletableFuture<RspList<Object>> acks = sender().sendSync(write("a"), hash("a"),
+    CompletableFuture<Transport.Acks> acks = sender().sendSync(write("a"), hash("a"),
         part(ClusterMessages.TYPE_ENTRIES, "a"), List.of(owner));
     assertThat(acks).isCompleted();
     assertThat(wire.frames).hasSize(1);
@@ -185,10 +195,10 @@ class WriteSenderTest {
     wire.holdAcks = true;
     WriteSender s = sender();
     Address owner = UUID.randomUUID();
-    CompletableFuture<RspList<Object>> first = s.sendSync(write("a"), hash("a"), part(ClusterMessages.TYPE_ENTRIES, "a"), List.of(owner));
+    CompletableFuture<Transport.Acks> first = s.sendSync(write("a"), hash("a"), part(ClusterMessages.TYPE_ENTRIES, "a"), List.of(owner));
     assertThat(wire.frames).hasSize(1);
-    CompletableFuture<RspList<Object>> second = s.sendSync(write("b"), hash("b"), part(ClusterMessages.TYPE_ENTRIES, "b"), List.of(owner));
-    CompletableFuture<RspList<Object>> third = s.sendSync(write("c"), hash("c"), part(ClusterMessages.TYPE_DELTA, "c"), List.of(owner));
+    CompletableFuture<Transport.Acks> second = s.sendSync(write("b"), hash("b"), part(ClusterMessages.TYPE_ENTRIES, "b"), List.of(owner));
+    CompletableFuture<Transport.Acks> third = s.sendSync(write("c"), hash("c"), part(ClusterMessages.TYPE_DELTA, "c"), List.of(owner));
     assertThat(wire.frames).as("held while the first awaits its acknowledgements").hasSize(1);
     assertThat(second).isNotDone();
 
@@ -296,7 +306,7 @@ class WriteSenderTest {
   void aFailedSendFailsTheSyncWritesItCarriedAndReportsTheAsyncOnes() {
     wire.failWith = new IllegalStateException("channel closed");
     WriteSender s = sender();
-    CompletableFuture<RspList<Object>> acks = s.sendSync(write("c"), hash("c"), part(ClusterMessages.TYPE_ENTRIES, "c"), List.of(UUID.randomUUID()));
+    CompletableFuture<Transport.Acks> acks = s.sendSync(write("c"), hash("c"), part(ClusterMessages.TYPE_ENTRIES, "c"), List.of(UUID.randomUUID()));
     assertThatThrownBy(acks::get).isInstanceOf(ExecutionException.class).hasMessageContaining("channel closed");
     s.sendAsync(write("a"), hash("a"), part(ClusterMessages.TYPE_ENTRIES, "a"));
     await().atMost(Duration.ofSeconds(10)).until(() -> asyncFailures.size() == 1);

@@ -3,9 +3,9 @@ package dev.baton.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.baton.codec.MalformedMessageException;
-import dev.baton.codec.WireFormat;
-import dev.baton.codec.WireWriter;
+import dev.baton.wire.MalformedMessageException;
+import dev.baton.wire.WireFormat;
+import dev.baton.wire.WireWriter;
 import java.security.SecureRandom;
 import org.junit.jupiter.api.Test;
 

@@ -317,10 +317,11 @@ public final class ReplicationBenchmark {
       return new int[] {writes, writes};
     }
     List<String> names = List.of("n1", "n2", "n3");
-    RendezvousOwners<String> owners = new RendezvousOwners<>(names, names, writer.hash());
+    dev.baton.hash.BuzHash hash = writer.settings().keyHash();
+    RendezvousOwners<String> owners = new RendezvousOwners<>(names, names, hash);
     int[] n = new int[2];
     for (int i = 0; i < writes; i++) {
-      List<String> o = owners.owners(writer.hash().hash(key(i)), writer.settings().owners());
+      List<String> o = owners.owners(hash.hash(key(i)), writer.settings().owners());
       n[0] += o.contains("n2") ? 1 : 0;
       n[1] += o.contains("n3") ? 1 : 0;
     }

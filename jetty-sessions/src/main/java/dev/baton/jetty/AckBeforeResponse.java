@@ -1,6 +1,6 @@
 package dev.baton.jetty;
 
-import dev.baton.cluster.ClusterNode;
+import dev.baton.cluster.Write;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.server.Handler;
@@ -26,7 +26,7 @@ import org.eclipse.jetty.util.Callback;
  */
 public class AckBeforeResponse extends Handler.Wrapper {
 
-  private static final ThreadLocal<ClusterNode.Write> PENDING = new ThreadLocal<>();
+  private static final ThreadLocal<Write> PENDING = new ThreadLocal<>();
   private static volatile boolean installed;
 
   @Override
@@ -39,7 +39,7 @@ public class AckBeforeResponse extends Handler.Wrapper {
    * Takes a started sync write to wait for before this thread sends a response; false if no
    * handler is installed, and the caller must wait itself.
    */
-  static boolean defer(ClusterNode.Write write) {
+  static boolean defer(Write write) {
     if (!installed) {
       return false;
     }
@@ -48,7 +48,7 @@ public class AckBeforeResponse extends Handler.Wrapper {
   }
 
   private static void awaitPending() {
-    ClusterNode.Write w = PENDING.get();
+    Write w = PENDING.get();
     if (w != null) {
       PENDING.remove();
       w.awaitReplicated();

@@ -3,39 +3,33 @@ package dev.baton.jetty;
 import dev.baton.cluster.ClusterNode;
 import dev.baton.cluster.ClusterNodes;
 import dev.baton.cluster.ClusterSettings;
-import dev.baton.cluster.SessionWriter;
+import dev.baton.cluster.Write;
 import dev.baton.cluster.WriteMode;
-import dev.baton.codec.AllowListFilter;
-import dev.baton.codec.AttributeException;
-import dev.baton.codec.AttributeSerializer;
-import dev.baton.codec.CodecLimits;
-import dev.baton.codec.MalformedMessageException;
-import dev.baton.codec.SessionRecordCodec;
-import dev.baton.state.SessionRecord;
+import dev.baton.session.AllowListFilter;
+import dev.baton.session.AttributeSerializer;
+import dev.baton.session.SessionRecord;
+import dev.baton.session.SessionStore;
+import dev.baton.session.SessionValues;
+import dev.baton.session.TlsIdentity;
 import dev.baton.state.StateEntry;
-import dev.baton.state.StateKey;
-import dev.baton.state.SessionValues;
-import dev.baton.state.StateKind;
-import dev.baton.state.TlsIdentity;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.eclipse.jetty.session.AbstractSessionDataStore;
 import org.eclipse.jetty.session.SessionContext;
 import org.eclipse.jetty.session.SessionData;
 import org.eclipse.jetty.session.UnreadableSessionDataException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * A Jetty {@code SessionDataStore} that keeps sessions in the Baton cluster, as the same
- * {@link SessionRecord} the Tomcat adapter writes, so a session can move between Jetty and Tomcat
- * nodes of one cluster.
+ * A Jetty {@code SessionDataStore} that keeps sessions in the Baton cluster, through the
+ * container-neutral {@link SessionStore}: the same {@link SessionRecord} the Tomcat adapter
+ * writes, so a session can move between Jetty and Tomcat nodes of one cluster.
  *
  * <ul>
  *   <li>Attributes are deserialized only in {@link #doLoad} — on the request thread, inside
@@ -43,45 +37,38 @@ import org.slf4j.LoggerFactory;
  *       thread, through the allow-list. One that cannot be read is kept as bytes and written back
  *       untouched, never dropped.</li>
  *   <li>{@code lastSaved} is stored, so a load does not force a write.</li>
- *   <li>The login travels as the shared {@link dev.baton.state.AuthInfo} (user, roles, method), so a
- *       user logged in on a Tomcat node is logged in on a Jetty node too ({@link JettyLogins}).</li>
+ *   <li>The login travels as the shared {@link dev.baton.session.LoginRecord} (user, roles, method),
+ *       so a user logged in on a Tomcat node is logged in on a Jetty node too ({@link JettyLogins}).</li>
  *   <li>{@link #delete} leaves a tombstone: a deleted session does not come back.</li>
- *   <li>Expiry is decided once, cluster-wide: a session is reported expired by the node that
- *       served it last ({@code lastNode}), or, if that node is gone, by the first member. Cache
- *       entries outlive the session timeout by two grace periods so that the scavenger finds
- *       them.</li>
+ *   <li>Expiry is decided once, cluster-wide ({@link SessionStore#firesExpiry}). Cache entries
+ *       outlive the session timeout by two grace periods so that the scavenger finds them.</li>
  * </ul>
  */
 public class BatonSessionDataStore extends AbstractSessionDataStore {
 
-  private static final Logger LOG = LoggerFactory.getLogger(BatonSessionDataStore.class);
+  /** Classes Jetty itself keeps in sessions (FORM login's saved request), always admitted. */
+  static final List<String> JETTY_SESSION_CLASSES = List.of("org.eclipse.jetty.http.HttpURI$Immutable",
+      "org.eclipse.jetty.util.MultiMap");
 
   /** The node's settings for a worker name (the default node name), known once Jetty initialised us. */
   private final Function<String, ClusterSettings> settings;
   private final AttributeSerializer serializer;
-  private final SessionRecordCodec codec = new SessionRecordCodec(CodecLimits.DEFAULT);
   private final Map<String, Map<String, byte[]>> unreadable = new ConcurrentHashMap<>();
   /**
    * The entry this node last loaded or wrote per session: the base of its next write (a real change
-   * or a re-save, see {@link SessionWriter}). Entries, not decoded records: those would copy the
-   * attribute bytes the cache holds.
+   * or a re-save). Entries, not decoded records: those would copy the attribute bytes the cache holds.
    */
-  private final Map<String, StateEntry> bases = java.util.Collections.synchronizedMap(
-      new java.util.LinkedHashMap<>(256, 0.75f, true) {
+  private final Map<String, StateEntry> bases = Collections.synchronizedMap(
+      new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, StateEntry> eldest) {
           return size() > 100_000;
         }
       });
-  private final AtomicLong lastWarning = new AtomicLong();
   private ClusterNode node;
-  private SessionWriter writer;
+  private SessionStore store;
   private String host;
   private String contextPath;
-
-  /** Classes Jetty itself keeps in sessions (FORM login's saved request), always admitted. */
-  static final List<String> JETTY_SESSION_CLASSES = List.of("org.eclipse.jetty.http.HttpURI$Immutable",
-      "org.eclipse.jetty.util.MultiMap");
 
   /**
    * @param settings the cluster settings for this node, given Jetty's worker name
@@ -89,7 +76,7 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
    */
   public BatonSessionDataStore(Function<String, ClusterSettings> settings, List<String> attributeAllowList) {
     this.settings = settings;
-    List<String> allow = new java.util.ArrayList<>(JETTY_SESSION_CLASSES);
+    List<String> allow = new ArrayList<>(JETTY_SESSION_CLASSES);
     allow.addAll(attributeAllowList);
     this.serializer = new AttributeSerializer(AllowListFilter.defaultsPlus(allow));
   }
@@ -106,7 +93,7 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
   protected void doStart() throws Exception {
     // The worker name is known only now: the SessionHandler had no SessionIdManager when the factory ran.
     node = ClusterNodes.acquire(settings.apply(_context == null ? null : _context.getWorkerName()));
-    writer = new SessionWriter(node, codec);
+    store = new SessionStore(node, host, contextPath, serializer);
     super.doStart();
   }
 
@@ -119,10 +106,6 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
     }
   }
 
-  private byte[] key(String id) {
-    return StateKey.httpSession(host, contextPath, id).toBytes();
-  }
-
   @Override
   public boolean isPassivating() {
     return true;
@@ -130,43 +113,31 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
 
   @Override
   public boolean doExists(String id) {
-    return node.getOrPull(key(id)) != null;
+    return node.getOrPull(store.key(id)) != null;
   }
 
   @Override
   public SessionData doLoad(String id) throws Exception {
-    StateEntry e = node.getOrPull(key(id));
+    StateEntry e = node.getOrPull(store.key(id));
     if (e == null) {
       return null;
     }
-    SessionRecord r;
-    try {
-      r = codec.decode(e.value());
-    } catch (MalformedMessageException ex) {
-      throw new UnreadableSessionDataException(id, _context, ex);
+    SessionRecord r = store.decode(e);
+    if (r == null) {
+      throw new UnreadableSessionDataException(id, _context, new IllegalStateException("unreadable session record"));
     }
-    // Accesses on other nodes travel as touches of the cache entry, not as new records.
-    long accessed = Math.max(r.accessedMillis(), e.lastAccessMillis());
+    long accessed = SessionStore.lastAccess(r, e);
     SessionData d = newSessionData(id, r.createdMillis(), accessed, r.lastAccessedMillis(),
         r.maxInactiveSeconds() <= 0 ? -1 : r.maxInactiveSeconds() * 1000L);
     d.setLastNode(r.lastNode());
     d.setLastSaved(r.lastSavedMillis());
     d.calcAndSetExpiry(accessed);
     bases.put(id, e);
-    ClassLoader loader = new ServerFallbackClassLoader(Thread.currentThread().getContextClassLoader(),
-        BatonSessionDataStore.class.getClassLoader());
-    Map<String, Object> attrs = new HashMap<>();
-    Map<String, byte[]> kept = new HashMap<>();
-    for (Map.Entry<String, byte[]> a : r.attributes().entrySet()) {
-      try {
-        attrs.put(a.getKey(), serializer.deserialize(a.getKey(), a.getValue(), loader));
-      } catch (AttributeException ex) {
-        kept.put(a.getKey(), a.getValue());
-        warn(ex.getMessage());
-      }
-    }
+    SessionStore.Attributes a = store.readAttributes(r, new ServerFallbackClassLoader(
+        Thread.currentThread().getContextClassLoader(), BatonSessionDataStore.class.getClassLoader()));
+    Map<String, Object> attrs = new LinkedHashMap<>(a.values());
     if (r.auth() != null) {
-      attrs.put(JettyLogins.ATTRIBUTE, JettyLogins.fromAuthInfo(r.auth()));
+      attrs.put(JettyLogins.ATTRIBUTE, JettyLogins.fromLoginRecord(r.auth()));
     }
     if (r.tls() != null) {
       attrs.put(TlsIdentity.SESSION_ATTRIBUTE, r.tls().describe());
@@ -178,55 +149,25 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
       // if its bytes really changed (Baton's "accessed" dirty policy, as on Tomcat).
       d.setDirty(true);
     }
-    if (kept.isEmpty()) {
+    if (a.unreadable().isEmpty()) {
       unreadable.remove(id);
     } else {
-      unreadable.put(id, kept);
+      unreadable.put(id, a.unreadable());
     }
     return d;
   }
 
   @Override
   public void doStore(String id, SessionData data, long lastSaveTime) throws Exception {
-    long maxInactiveMs = data.getMaxInactiveMs();
-    SessionRecord r = new SessionRecord(id, data.getCreated(), maxInactiveMs <= 0 ? -1 : (int) (maxInactiveMs / 1000));
-    r.accessedMillis(data.getAccessed());
-    r.lastAccessedMillis(data.getLastAccessed());
-    r.lastNode(data.getLastNode());
-    r.lastSavedMillis(data.getLastSaved());
-    Map<String, byte[]> kept = unreadable.getOrDefault(id, Map.of());
-    for (String name : data.getKeys()) {
-      if (JettyLogins.ATTRIBUTE.equals(name)) {
-        r.auth(JettyLogins.toAuthInfo(data.getAttribute(name)));
-        continue;
-      }
-      if (TlsIdentity.SESSION_ATTRIBUTE.equals(name)) {
-        continue; // shown to the application; the record's own field carries it
-      }
-      try {
-        r.attribute(name, serializer.serialize(name, data.getAttribute(name)));
-      } catch (AttributeException ex) {
-        warn(ex.getMessage());
-      }
-    }
-    kept.forEach((name, bytes) -> {
-      if (r.attribute(name) == null && data.getAttribute(name) == null) {
-        r.attribute(name, bytes);
-      }
-    });
     StateEntry baseEntry = bases.get(id);
-    SessionRecord base = writer.recordOf(baseEntry);
-    // Bound once: the first TLS connection the session was used on.
-    TlsIdentity tls = base != null && base.tls() != null ? base.tls() : TlsIdentityCapture.current();
-    r.tls(tls);
-    if (tls != null && data.getAttribute(TlsIdentity.SESSION_ATTRIBUTE) == null) {
-      data.putAllAttributes(Map.of(TlsIdentity.SESSION_ATTRIBUTE, tls.describe()));
-    }
+    SessionRecord base = store.decode(baseEntry);
+    SessionRecord r = toRecord(id, data, base);
     // Kept past the timeout (two grace periods, at least a minute) so the scavenger finds it.
+    long maxInactiveMs = data.getMaxInactiveMs();
     long idle = maxInactiveMs <= 0 ? 0 : maxInactiveMs + Math.max(60_000L, 2000L * getGracePeriodSec());
     // Jetty saves again when the request releases the session: a copy of what this node already
     // wrote is only a touch, never a new version that could overwrite a later write elsewhere.
-    ClusterNode.Write write = writer.write(key(id), baseEntry, base, r, idle);
+    Write write = store.write(store.key(id), baseEntry, base, r, idle);
     if (write == null) {
       return;
     }
@@ -236,11 +177,42 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
     }
   }
 
+  /** Jetty's session data as the shared record; the TLS identity bound once, on its first TLS request. */
+  private SessionRecord toRecord(String id, SessionData data, SessionRecord base) {
+    long maxInactiveMs = data.getMaxInactiveMs();
+    SessionRecord r = new SessionRecord(id, data.getCreated(), maxInactiveMs <= 0 ? -1 : (int) (maxInactiveMs / 1000));
+    r.accessedMillis(data.getAccessed());
+    r.lastAccessedMillis(data.getLastAccessed());
+    r.lastNode(node.settings().nodeName());
+    r.lastSavedMillis(data.getLastSaved());
+    for (String name : data.getKeys()) {
+      if (JettyLogins.ATTRIBUTE.equals(name)) {
+        r.auth(JettyLogins.toLoginRecord(data.getAttribute(name)));
+      } else if (!TlsIdentity.SESSION_ATTRIBUTE.equals(name)) { // shown to the application; the record carries it
+        byte[] bytes = store.serialize(name, data.getAttribute(name), base == null ? null : base.attribute(name));
+        if (bytes != null) {
+          r.attribute(name, bytes);
+        }
+      }
+    }
+    unreadable.getOrDefault(id, Map.of()).forEach((name, bytes) -> {
+      if (r.attribute(name) == null && data.getAttribute(name) == null) {
+        r.attribute(name, bytes);
+      }
+    });
+    TlsIdentity tls = TlsIdentity.bind(base, TlsIdentityCapture::current);
+    r.tls(tls);
+    if (tls != null && data.getAttribute(TlsIdentity.SESSION_ATTRIBUTE) == null) {
+      data.putAllAttributes(Map.of(TlsIdentity.SESSION_ATTRIBUTE, tls.describe()));
+    }
+    return r;
+  }
+
   @Override
   public boolean delete(String id) {
     unreadable.remove(id);
     bases.remove(id);
-    node.remove(key(id));
+    store.delete(id);
     return true;
   }
 
@@ -248,13 +220,13 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
   public Set<String> doCheckExpired(Set<String> candidates, long time) {
     Set<String> expired = new HashSet<>();
     for (String id : candidates) {
-      StateEntry e = node.getAny(key(id));
+      StateEntry e = node.getAny(store.key(id));
       if (e == null || e.isTombstone()) {
         expired.add(id);
         continue;
       }
-      SessionRecord r = decodeQuietly(e);
-      if (r != null && expiredAt(r, e, time) && firesFor(r)) {
+      SessionRecord r = store.decode(e);
+      if (r != null && SessionStore.expiredAt(r, e, time) && store.firesExpiry(r.lastNode())) {
         expired.add(id);
       }
     }
@@ -264,15 +236,9 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
   @Override
   public Set<String> doGetExpired(long before) {
     Set<String> expired = new HashSet<>();
-    byte[] scope = StateKey.httpSession(host, contextPath, "x").toBytes();
-    int prefix = scope.length - 1;
-    node.forEachLive(e -> {
-      byte[] k = e.key();
-      if (k.length > prefix && java.util.Arrays.equals(k, 0, prefix, scope, 0, prefix)) {
-        SessionRecord r = decodeQuietly(e);
-        if (r != null && expiredAt(r, e, before) && firesFor(r)) {
-          expired.add(r.id());
-        }
+    store.forEachLive((r, e) -> {
+      if (SessionStore.expiredAt(r, e, before) && store.firesExpiry(r.lastNode())) {
+        expired.add(r.id());
       }
     });
     return expired;
@@ -280,46 +246,11 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
 
   @Override
   public void doCleanOrphans(long time) {
-    node.forEachLive(e -> {
-      if (e.key()[0] == StateKind.HTTP_SESSION.code()) {
-        SessionRecord r = decodeQuietly(e);
-        if (r != null && expiredAt(r, e, time)) {
-          node.remove(e.key());
-        }
+    store.forEachLiveOfAnyApplication((r, e) -> {
+      if (SessionStore.expiredAt(r, e, time)) {
+        node.remove(e.key());
       }
     });
-  }
-
-  /** Expired at {@code time}, counting accesses on any node (the entry's last access). */
-  private static boolean expiredAt(SessionRecord r, StateEntry e, long time) {
-    long accessed = Math.max(r.accessedMillis(), e.lastAccessMillis());
-    return r.maxInactiveSeconds() > 0 && accessed + r.maxInactiveSeconds() * 1000L <= time;
-  }
-
-  /** The node that served the session last expires it; if that node is gone, the first member. */
-  private boolean firesFor(SessionRecord r) {
-    String me = _context.getWorkerName();
-    List<String> members = node.memberNames();
-    if (r.lastNode() == null || r.lastNode().equals(me)) {
-      return true;
-    }
-    return !members.contains(r.lastNode()) && !members.isEmpty() && members.get(0).equals(node.settings().nodeName());
-  }
-
-  private SessionRecord decodeQuietly(StateEntry e) {
-    try {
-      return codec.decode(e.value());
-    } catch (MalformedMessageException ex) {
-      return null;
-    }
-  }
-
-  private void warn(String message) {
-    long now = System.currentTimeMillis();
-    long last = lastWarning.get();
-    if (now - last > 10_000 && lastWarning.compareAndSet(last, now)) {
-      LOG.warn("[{}] {}", contextPath, message);
-    }
   }
 
   @Override

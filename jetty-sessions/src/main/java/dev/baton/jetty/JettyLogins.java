@@ -1,6 +1,6 @@
 package dev.baton.jetty;
 
-import dev.baton.state.AuthInfo;
+import dev.baton.session.LoginRecord;
 import java.util.List;
 import javax.security.auth.Subject;
 import org.eclipse.jetty.security.RolePrincipal;
@@ -10,7 +10,7 @@ import org.eclipse.jetty.security.authentication.SessionAuthentication;
 
 /**
  * Translates between Jetty's login in the session ({@link SessionAuthentication} under
- * {@link SessionAuthentication#AUTHENTICATED_ATTRIBUTE}) and the container-neutral {@link AuthInfo}
+ * {@link SessionAuthentication#AUTHENTICATED_ATTRIBUTE}) and the container-neutral {@link LoginRecord}
  * Tomcat nodes read and write. Jetty's object is never stored as such: serialized, it would carry the
  * user's credentials into the cache, and a Tomcat node could not read it.
  */
@@ -21,7 +21,7 @@ final class JettyLogins {
   private JettyLogins() {}
 
   /** The login held by the attribute value, or null if it is not a Jetty session login. */
-  static AuthInfo toAuthInfo(Object attribute) {
+  static LoginRecord toLoginRecord(Object attribute) {
     if (!(attribute instanceof SessionAuthentication sa) || sa.getUserIdentity() == null
         || sa.getUserIdentity().getUserPrincipal() == null) {
       return null;
@@ -30,11 +30,11 @@ final class JettyLogins {
     // Roles live in the subject as RolePrincipals (UserIdentity.getRoles() is not in every 12.1.x).
     List<String> roles = u.getSubject() == null ? List.of()
         : u.getSubject().getPrincipals(RolePrincipal.class).stream().map(RolePrincipal::getName).sorted().toList();
-    return new AuthInfo(u.getUserPrincipal().getName(), sa.getAuthenticationType(), roles);
+    return new LoginRecord(u.getUserPrincipal().getName(), sa.getAuthenticationType(), roles);
   }
 
   /** Jetty's session login for a user logged in on any node. */
-  static Object fromAuthInfo(AuthInfo auth) {
+  static Object fromLoginRecord(LoginRecord auth) {
     UserPrincipal principal = new UserPrincipal(auth.name(), null);
     Subject subject = new Subject();
     principal.configureSubject(subject);

@@ -1,6 +1,6 @@
 package dev.baton.jetty;
 
-import dev.baton.state.TlsIdentity;
+import dev.baton.session.TlsIdentity;
 import java.security.cert.X509Certificate;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;

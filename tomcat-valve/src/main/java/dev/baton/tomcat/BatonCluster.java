@@ -4,6 +4,8 @@ import dev.baton.cluster.ClusterConfigException;
 import dev.baton.cluster.ClusterNode;
 import dev.baton.cluster.ClusterNodes;
 import dev.baton.cluster.ClusterSettings;
+import dev.baton.cluster.Setting;
+import dev.baton.cluster.Settings;
 import dev.baton.tls.TicketKeyRotation;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,10 +25,9 @@ import org.apache.catalina.util.LifecycleMBeanBase;
  *
  * <p>Like Tomcat's {@code SimpleTcpCluster} it gives every {@code <distributable/>} application a
  * {@link BatonManager}. It starts the JVM's cluster node with the container and stops it with it.
- * Every attribute is a cluster setting (see {@link ClusterSettings} for names and defaults), plus
- * {@code dirtyPolicy}, {@code attributeAllowList} and {@code maxIdleSwap} for the managers;
- * {@code nodeName} defaults to the Engine's {@code jvmRoute}. A wrong attribute fails the start
- * with a message naming it.
+ * Every attribute is a setting of {@link Settings} (docs/configuration.md lists them), the
+ * managers' ones included; {@code nodeName} defaults to the Engine's {@code jvmRoute}. A wrong
+ * attribute fails the start with a message naming it and the fix.
  *
  * <p>{@code tlsFailover} ({@code on} by default) shares the cluster's TLS session-ticket keys with
  * the TLS connectors of the Engine's service, so a TLS session made on one node resumes on another
@@ -38,35 +39,22 @@ public class BatonCluster extends LifecycleMBeanBase implements Cluster {
   private final Set<Manager> managers = new CopyOnWriteArraySet<>();
   private Container container;
   private ClusterNode node;
-  private String dirtyPolicy;
-  private String attributeAllowList;
-  private String maxIdleSwap;
-  private boolean tlsFailover = true;
   private TicketKeyRotation tlsKeys;
 
-  /** Takes every attribute of the element: Tomcat's digester calls this for unknown properties. */
+  /**
+   * Takes every attribute of the element (Tomcat's digester calls this for unknown properties); they
+   * are checked when the cluster starts.
+   */
   public boolean setProperty(String name, String value) {
-    switch (name) {
-      case "className" -> { }
-      case "dirtyPolicy" -> dirtyPolicy = value;
-      case "attributeAllowList" -> attributeAllowList = value;
-      case "maxIdleSwap" -> maxIdleSwap = value;
-      case "tlsFailover" -> tlsFailover = parseOnOff(value);
-      default -> settings.put(name, value);
+    if (!name.equals("className")) {
+      settings.put(name, value);
     }
     return true;
   }
 
-  String dirtyPolicy() {
-    return dirtyPolicy;
-  }
-
-  String attributeAllowList() {
-    return attributeAllowList;
-  }
-
-  String maxIdleSwap() {
-    return maxIdleSwap;
+  /** The element's attributes, as given: the managers of its applications read theirs from them. */
+  Map<String, String> settings() {
+    return new LinkedHashMap<>(settings);
   }
 
   ClusterNode node() {
@@ -115,14 +103,10 @@ public class BatonCluster extends LifecycleMBeanBase implements Cluster {
 
   @Override
   protected void startInternal() throws LifecycleException {
-    Map<String, String> s = new LinkedHashMap<>(settings);
-    String route = jvmRoute();
-    if (route != null) {
-      s.putIfAbsent("nodeName", route);
-    }
     try {
-      node = ClusterNodes.acquire(ClusterSettings.from(s));
-      startTlsFailover();
+      Settings.check(settings, Setting.Container.TOMCAT);
+      node = ClusterNodes.acquire(ClusterSettings.from(settings, jvmRoute()));
+      startTlsFailover(Settings.TLS_FAILOVER.get(settings));
     } catch (ClusterConfigException e) {
       throw new LifecycleException(e.getMessage(), e);
     } catch (Exception e) {
@@ -144,19 +128,11 @@ public class BatonCluster extends LifecycleMBeanBase implements Cluster {
     }
   }
 
-  private static boolean parseOnOff(String value) {
-    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
-      case "on", "true" -> true;
-      case "off", "false" -> false;
-      default -> throw new ClusterConfigException("tlsFailover", "'" + value + "' is not a choice", "use on or off");
-    };
-  }
-
   /**
    * Shares the cluster's TLS ticket keys with the TLS connectors of this Engine's service. The
    * Engine starts before the connectors accept, so the keys are in place before the first handshake.
    */
-  private void startTlsFailover() {
+  private void startTlsFailover(boolean tlsFailover) {
     Engine e = engine();
     if (!tlsFailover || e == null || e.getService() == null) {
       return;

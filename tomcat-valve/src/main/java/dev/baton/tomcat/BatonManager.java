@@ -4,30 +4,19 @@ import dev.baton.cluster.ClusterConfigException;
 import dev.baton.cluster.ClusterNode;
 import dev.baton.cluster.ClusterNodes;
 import dev.baton.cluster.ClusterSettings;
-import dev.baton.cluster.SessionWriter;
-import dev.baton.codec.AllowListFilter;
-import dev.baton.codec.AttributeException;
-import dev.baton.codec.AttributeSerializer;
-import dev.baton.codec.CodecLimits;
-import dev.baton.codec.MalformedMessageException;
-import dev.baton.codec.SessionRecordCodec;
-import dev.baton.state.AuthInfo;
-import dev.baton.state.SessionRecord;
+import dev.baton.cluster.Setting;
+import dev.baton.cluster.Settings;
+import dev.baton.cluster.Write;
+import dev.baton.session.AllowListFilter;
+import dev.baton.session.AttributeSerializer;
+import dev.baton.session.SessionRecord;
+import dev.baton.session.SessionStore;
 import dev.baton.state.StateEntry;
 import dev.baton.state.StateKey;
-import dev.baton.state.TlsIdentity;
-import java.security.Principal;
-import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.catalina.Context;
 import org.apache.catalina.Engine;
 import org.apache.catalina.Host;
@@ -36,18 +25,15 @@ import org.apache.catalina.LifecycleState;
 import org.apache.catalina.Session;
 import org.apache.catalina.Valve;
 import org.apache.catalina.connector.Request;
-import org.apache.catalina.realm.GenericPrincipal;
 import org.apache.catalina.session.ManagerBase;
-import org.apache.juli.logging.Log;
-import org.apache.juli.logging.LogFactory;
 
 /**
- * Tomcat session manager that keeps sessions in the Baton cluster.
+ * Tomcat session manager that keeps sessions in the Baton cluster, through the container-neutral
+ * {@link SessionStore}.
  *
  * <ul>
- *   <li>A session is a {@link SessionRecord} in the cluster cache, keyed by host, context path and
- *       the session id without its {@code jvmRoute}; every node of the cluster can load it
- *       ({@link #findSession}), pulling it from its owners if needed.</li>
+ *   <li>A session is a {@link SessionRecord} in the cluster cache; every node of the cluster can
+ *       load it ({@link #findSession}), pulling it from its owners if needed.</li>
  *   <li>At the end of each request ({@link BatonValve}) what the request changed is replicated: the
  *       attributes set or removed, plus mutable attributes that were read ({@link DirtyPolicy}); as a
  *       delta against the version this node holds. A request that changed nothing only refreshes the
@@ -56,32 +42,25 @@ import org.apache.juli.logging.LogFactory;
  *       in on another node; a login that rotates the session id moves the record to the new id.</li>
  *   <li>An invalidated or expired session is deleted cluster-wide (a tombstone) and never comes back.
  *       A time-out is decided against the latest access on any node; its listeners fire on one
- *       node only: the one that served it last, or, if that node is gone, the first member.</li>
- *   <li>With {@link #setMaxIdleSwap maxIdleSwap} set, a session nobody uses keeps its attributes only
- *       as the serialized record the cluster cache holds anyway, as Tomcat's
- *       {@code PersistentManager} swaps idle sessions out, but without a store to read back.</li>
+ *       node only (see {@link SessionStore#firesExpiry}).</li>
+ *   <li>With {@code maxIdleSwap} set, a session nobody uses keeps its attributes only as the
+ *       serialized record the cluster cache holds anyway, as Tomcat's {@code PersistentManager}
+ *       swaps idle sessions out, but without a store to read back.</li>
  * </ul>
  *
  * <p>Usually created by {@link BatonCluster} for each {@code <distributable/>} application. It can
  * also stand alone as {@code <Manager className="dev.baton.tomcat.BatonManager" .../>} in a
- * {@code context.xml}, with the cluster settings as attributes.
+ * {@code context.xml}, with the settings (docs/configuration.md) as attributes.
  */
 public class BatonManager extends ManagerBase {
-
-  private static final Log LOG = LogFactory.getLog(BatonManager.class);
 
   private final Map<String, String> ownSettings = new LinkedHashMap<>();
   private BatonCluster cluster;
   private ClusterNode node;
   private boolean ownsNode;
-  private String scopeHost;
-  private SessionRecordCodec codec;
-  private SessionWriter writer;
-  private AttributeSerializer serializer;
+  private SessionStore store;
   private DirtyPolicy dirtyPolicy = DirtyPolicy.ACCESSED;
   private int maxIdleSwap = -1;
-  private List<String> allowList = List.of();
-  private final AtomicLong lastWarning = new AtomicLong();
 
   /** A manager configured by its own attributes (standalone use in {@code context.xml}). */
   public BatonManager() {
@@ -96,77 +75,33 @@ public class BatonManager extends ManagerBase {
     return "BatonManager";
   }
 
-  /** Any cluster setting (see {@link ClusterSettings}), when this manager is used standalone. */
+  /** Any setting (docs/configuration.md), when this manager is used standalone; checked at start. */
   public boolean setProperty(String name, String value) {
-    switch (name) {
-      case "dirtyPolicy" -> setDirtyPolicy(value);
-      case "attributeAllowList" -> setAttributeAllowList(value);
-      case "maxIdleSwap" -> setMaxIdleSwap(value);
-      default -> ownSettings.put(name, value);
-    }
+    ownSettings.put(name, value);
     return true;
   }
 
-  /** {@code accessed} (default) or {@code set_only}; see {@link DirtyPolicy}. */
-  public void setDirtyPolicy(String policy) {
-    try {
-      this.dirtyPolicy = DirtyPolicy.valueOf(policy.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-    } catch (IllegalArgumentException e) {
-      throw new ClusterConfigException("dirtyPolicy", "'" + policy + "' is not a choice", "use accessed or set_only");
-    }
-  }
-
   /**
-   * Seconds a session must go unused on this node (no request in progress) before it drops its
-   * deserialized attributes and keeps only its record in the cluster cache; the next request or
-   * attribute call deserializes them again. {@code 0}: as soon as its last request ends (the least
-   * heap: one serialized copy per session per node); {@code -1} (default): never. As with Tomcat's
-   * {@code PersistentManager}, attributes that implement {@code HttpSessionActivationListener} are
-   * told ({@code sessionWillPassivate}, {@code sessionDidActivate}), and an attribute read after a
-   * swap is a deserialized copy, not the object the application stored. A session whose attributes
-   * are not all in the cluster cache (one that cannot be serialized) is never swapped out. With
-   * {@code dirtyPolicy="set_only"}, an attribute changed in place without {@code setAttribute} is
-   * back to its last set value after a swap, as on another node.
+   * The settings this manager runs with: its cluster element's, then its own attributes over them.
+   *
+   * @throws ClusterConfigException naming a bad one
    */
-  public void setMaxIdleSwap(String seconds) {
-    int v;
-    try {
-      v = Integer.parseInt(seconds.trim());
-    } catch (NumberFormatException e) {
-      v = Integer.MIN_VALUE;
-    }
-    if (v < -1) {
-      throw new ClusterConfigException("maxIdleSwap", "'" + seconds + "' is not a number of seconds",
-          "use -1 (never swap out), 0 (as soon as the last request of a session ends) or a positive number of seconds");
-    }
-    this.maxIdleSwap = v;
+  Map<String, String> settings() {
+    Map<String, String> s = new LinkedHashMap<>(cluster != null ? cluster.settings() : Map.of());
+    s.putAll(ownSettings);
+    Settings.check(s, Setting.Container.TOMCAT);
+    dirtyPolicy = DirtyPolicy.valueOf(Settings.DIRTY_POLICY.get(s).toUpperCase(Locale.ROOT));
+    maxIdleSwap = Settings.MAX_IDLE_SWAP.get(s);
+    return s;
   }
 
-  /** Whether sessions are ever swapped out ({@link #setMaxIdleSwap}). */
+  /** Whether sessions are ever swapped out ({@code maxIdleSwap}). */
   boolean swapsOut() {
     return maxIdleSwap >= 0;
   }
 
-  /**
-   * Extra classes session attributes may hold, comma-separated patterns such as
-   * {@code com.shop.*,com.shop.model.**}, added to the JDK value types allowed by default.
-   */
-  public void setAttributeAllowList(String patterns) {
-    List<String> list = new ArrayList<>();
-    for (String p : patterns.split(",")) {
-      if (!p.isBlank()) {
-        list.add(p.trim());
-      }
-    }
-    this.allowList = List.copyOf(list);
-  }
-
   DirtyPolicy dirtyPolicy() {
     return dirtyPolicy;
-  }
-
-  ClusterNode node() {
-    return node;
   }
 
   @Override
@@ -176,25 +111,14 @@ public class BatonManager extends ManagerBase {
     if (cluster == null && context.getCluster() instanceof BatonCluster c) {
       cluster = c;
     }
+    List<String> allow;
     try {
+      Map<String, String> settings = settings();
+      allow = Settings.ATTRIBUTE_ALLOW_LIST.get(settings);
       if (cluster != null) {
         node = cluster.node();
-        if (dirtyPolicy == DirtyPolicy.ACCESSED && cluster.dirtyPolicy() != null) {
-          setDirtyPolicy(cluster.dirtyPolicy());
-        }
-        if (allowList.isEmpty() && cluster.attributeAllowList() != null) {
-          setAttributeAllowList(cluster.attributeAllowList());
-        }
-        if (maxIdleSwap == -1 && cluster.maxIdleSwap() != null) {
-          setMaxIdleSwap(cluster.maxIdleSwap());
-        }
       } else {
-        Map<String, String> settings = new LinkedHashMap<>(ownSettings);
-        String route = jvmRoute();
-        if (route != null) {
-          settings.putIfAbsent("nodeName", route);
-        }
-        node = ClusterNodes.acquire(ClusterSettings.from(settings));
+        node = ClusterNodes.acquire(ClusterSettings.from(settings, getJvmRoute()));
         ownsNode = true;
       }
     } catch (ClusterConfigException e) {
@@ -202,10 +126,8 @@ public class BatonManager extends ManagerBase {
     } catch (Exception e) {
       throw new LifecycleException("Baton could not join its cluster: " + e.getMessage(), e);
     }
-    serializer = new AttributeSerializer(AllowListFilter.defaultsPlus(allowList));
-    codec = new SessionRecordCodec(CodecLimits.DEFAULT);
-    writer = new SessionWriter(node, codec);
-    scopeHost = hostScope(context);
+    store = new SessionStore(node, hostScope(context), context.getPath(),
+        new AttributeSerializer(AllowListFilter.defaultsPlus(allow == null ? List.of() : allow)));
     boolean hasValve = false;
     for (Valve v : context.getPipeline().getValves()) {
       hasValve |= v instanceof BatonValve;
@@ -237,20 +159,12 @@ public class BatonManager extends ManagerBase {
     return null;
   }
 
-  private String jvmRoute() {
-    return getEngine() == null ? null : getEngine().getJvmRoute();
-  }
-
-  byte[] keyOf(String sessionId) {
-    return StateKey.httpSession(scopeHost, getContext().getPath(), sessionId).toBytes();
-  }
-
   /** The session's cache key, made once per id rather than on every request. */
   private byte[] keyOf(BatonSession s) {
     String id = s.getIdInternal();
     byte[] k = s.key;
     if (k == null || !id.equals(s.keyId)) {
-      k = keyOf(id);
+      k = store.key(id);
       s.key = k;
       s.keyId = id;
     }
@@ -272,7 +186,7 @@ public class BatonManager extends ManagerBase {
       return null;
     }
     BatonSession local = (BatonSession) sessions.get(id);
-    StateEntry entry = local != null ? node.get(keyOf(local)) : node.getOrPull(keyOf(id));
+    StateEntry entry = local != null ? node.get(keyOf(local)) : node.getOrPull(store.key(id));
     if (local != null) {
       if (entry == null) {
         if (local.baseEntry != null && node.getOrPull(keyOf(local)) == null) {
@@ -300,64 +214,18 @@ public class BatonManager extends ManagerBase {
   }
 
   private BatonSession restore(BatonSession into, String id, StateEntry entry) {
-    SessionRecord record;
-    try {
-      record = codec.decode(entry.value());
-    } catch (MalformedMessageException e) {
-      warn("session " + abbreviate(id) + " in the cluster cache is unreadable and was ignored: " + e.getMessage());
+    SessionRecord record = store.decode(entry);
+    if (record == null) {
       return into;
     }
     BatonSession s = into != null ? into : (BatonSession) createEmptySession();
-    synchronized (s) {
-      loadAttributes(s, record);
-      s.swappedIn();
-    }
-    s.setValid(true);
-    s.setNew(false);
-    if (into == null) {
-      s.setCreationTime(record.createdMillis());
-      s.setMaxInactiveInterval(record.maxInactiveSeconds());
-      s.setId(id, false);
-      s.activate();
-    } else {
-      s.setMaxInactiveInterval(record.maxInactiveSeconds());
-    }
-    // Accesses on other nodes travel as touches of the cache entry, not as new records.
-    s.restoreTimes(Math.max(record.accessedMillis(), entry.lastAccessMillis()), record.lastAccessedMillis());
-    AuthInfo auth = record.auth();
-    if (auth != null) {
-      s.setPrincipal(new GenericPrincipal(auth.name(), auth.roles()));
-      s.setAuthType(auth.authType());
-    } else {
-      s.setPrincipal(null);
-      s.setAuthType(null);
-    }
-    s.takeDirty();
-    s.takeAccessed();
-    s.baseEntry = entry;
-    s.baseLastNode = record.lastNode();
-    s.boundTls = record.tls();
+    TomcatRecords.restore(s, into == null ? id : null, record, entry, store, loader());
     return s;
   }
 
-  /** Replaces the attributes of {@code s} with those of {@code record}, firing no listener. Holds the session lock. */
-  private void loadAttributes(BatonSession s, SessionRecord record) {
-    s.clearRestoredAttributes();
-    s.unreadable = null;
-    ClassLoader loader = getContext().getLoader() != null ? getContext().getLoader().getClassLoader()
+  private ClassLoader loader() {
+    return getContext().getLoader() != null ? getContext().getLoader().getClassLoader()
         : Thread.currentThread().getContextClassLoader();
-    for (Map.Entry<String, byte[]> a : record.attributes().entrySet()) {
-      try {
-        s.restoreAttribute(a.getKey(), serializer.deserialize(a.getKey(), a.getValue(), loader));
-      } catch (AttributeException e) {
-        // Kept as bytes: written back untouched, readable by a node that has the class or the pattern.
-        if (s.unreadable == null) {
-          s.unreadable = new ConcurrentHashMap<>();
-        }
-        s.unreadable.put(a.getKey(), a.getValue());
-        warn(e.getMessage());
-      }
-    }
   }
 
   /** The last request of {@code s} on this node ended. */
@@ -399,9 +267,9 @@ public class BatonManager extends ManagerBase {
       if (!s.isSwappedOut()) {
         return;
       }
-      SessionRecord record = writer.recordOf(s.baseEntry);
+      SessionRecord record = store.decode(s.baseEntry);
       if (record != null) {
-        loadAttributes(s, record);
+        TomcatRecords.loadAttributes(s, record, store, loader());
       }
       s.swappedIn();
       s.activate(); // sessionDidActivate, as after Tomcat's own swap-in
@@ -419,7 +287,7 @@ public class BatonManager extends ManagerBase {
     }
     // Group commit: this request's changes are made; any flush that starts from now on reads them.
     long ticket = s.finished.incrementAndGet();
-    ClusterNode.Write write;
+    Write write;
     synchronized (s) {
       if (s.flushedUpTo >= ticket) {
         write = s.lastWrite.get(); // a flush that began after this request finished covered it
@@ -440,11 +308,11 @@ public class BatonManager extends ManagerBase {
   }
 
   /** Replicates what changed since the last flush; null if only the access time moved. Holds the session lock. */
-  private ClusterNode.Write flush(BatonSession s, Request request) {
+  private Write flush(BatonSession s, Request request) {
     StateEntry baseEntry = s.baseEntry;
-    SessionRecord before = writer.recordOf(baseEntry);
-    SessionRecord after = toRecord(s, before, request);
-    ClusterNode.Write write = writer.write(keyOf(s), baseEntry, before, after, after.maxIdleMillis());
+    SessionRecord before = store.decode(baseEntry);
+    SessionRecord after = TomcatRecords.toRecord(s, before, request, store, dirtyPolicy, node.settings().nodeName());
+    Write write = store.write(keyOf(s), baseEntry, before, after, after.maxIdleMillis());
     if (write == null) {
       return null;
     }
@@ -452,79 +320,6 @@ public class BatonManager extends ManagerBase {
     s.baseLastNode = after.lastNode();
     s.boundTls = after.tls();
     return write;
-  }
-
-  private SessionRecord toRecord(BatonSession s, SessionRecord before, Request request) {
-    SessionRecord r = new SessionRecord(StateKey.stripRoute(s.getIdInternal()), s.getCreationTimeInternal(),
-        s.getMaxInactiveInterval());
-    r.accessedMillis(s.getThisAccessedTimeInternal());
-    r.lastAccessedMillis(s.getLastAccessedTimeInternal());
-    r.lastNode(node.settings().nodeName());
-    Principal p = s.getPrincipal();
-    if (p != null) {
-      List<String> roles = p instanceof GenericPrincipal gp ? Arrays.asList(gp.getRoles()) : List.of();
-      r.auth(new AuthInfo(p.getName(), Objects.requireNonNullElse(s.getAuthType(), "UNKNOWN"), roles));
-    }
-    r.tls(tlsIdentity(request, before));
-    // Taken before the attributes are read: a change made from now on is noted for the next flush.
-    Set<String> dirty = s.takeDirty();
-    Set<String> accessed = s.takeAccessed();
-    for (String name : java.util.Collections.list(s.getAttributeNames())) {
-      Object value = s.rawAttribute(name);
-      byte[] old = before == null ? null : before.attribute(name);
-      boolean changed = old == null || dirty.contains(name)
-          || (dirtyPolicy == DirtyPolicy.ACCESSED && accessed.contains(name));
-      if (!changed) {
-        r.attribute(name, old);
-        continue;
-      }
-      try {
-        byte[] bytes = serializer.serialize(name, value);
-        // Same bytes: reuse the old array, so the delta sees no change.
-        r.attribute(name, old != null && Arrays.equals(old, bytes) ? old : bytes);
-      } catch (AttributeException e) {
-        warn(e.getMessage());
-        if (old != null) {
-          r.attribute(name, old); // keep the last good copy rather than lose the attribute
-        }
-        // Tried again at the next flush; until then the record lacks this value, so the session
-        // is not swapped out.
-        s.retryAtNextFlush(name);
-      }
-    }
-    Map<String, byte[]> unreadable = s.unreadable;
-    if (unreadable != null) {
-      unreadable.forEach(r::attribute);
-    }
-    return r;
-  }
-
-  /**
-   * The TLS identity bound to the session: that of the first TLS connection the session was used
-   * on, kept for the session's life so another node can compare a later connection with it.
-   */
-  private static TlsIdentity tlsIdentity(Request request, SessionRecord before) {
-    if (before != null && before.tls() != null) {
-      return before.tls();
-    }
-    if (request == null || !request.isSecure()) {
-      return null;
-    }
-    Object cipher = request.getAttribute("jakarta.servlet.request.cipher_suite");
-    // Tomcat's OpenSSL implementation reports e.g. "TLSv1.3:TLS"; JSSE "TLSv1.3".
-    Object protocol = request.getAttribute("jakarta.servlet.request.secure_protocol");
-    if (protocol == null) {
-      protocol = request.getAttribute("org.apache.tomcat.util.net.secure_protocol_version");
-    }
-    if (protocol instanceof String p && p.indexOf(':') > 0) {
-      protocol = p.substring(0, p.indexOf(':'));
-    }
-    Object certs = request.getAttribute("jakarta.servlet.request.X509Certificate");
-    String peer = certs instanceof X509Certificate[] c && c.length > 0 ? c[0].getSubjectX500Principal().getName() : null;
-    if (cipher == null && protocol == null && peer == null) {
-      return null;
-    }
-    return new TlsIdentity(protocol == null ? null : protocol.toString(), cipher == null ? null : cipher.toString(), peer);
   }
 
   /** A login rotated the session id: the record moves to the new key, the old key is deleted. */
@@ -535,7 +330,7 @@ public class BatonManager extends ManagerBase {
     super.changeSessionId(session, newId, notifySessionListeners, notifyContainerListeners);
     if (oldId != null && !StateKey.stripRoute(oldId).equals(StateKey.stripRoute(newId))
         && session instanceof BatonSession s) {
-      node.remove(keyOf(oldId));
+      store.delete(oldId);
       s.baseEntry = null;
     }
   }
@@ -553,7 +348,7 @@ public class BatonManager extends ManagerBase {
   /** The session ended here (invalidated or timed out): delete it cluster-wide. */
   void ended(String id) {
     if (node != null) {
-      node.remove(keyOf(id));
+      store.delete(id);
     }
   }
 
@@ -562,26 +357,8 @@ public class BatonManager extends ManagerBase {
     return node == null ? null : node.getAny(keyOf(s));
   }
 
-  /** Time-out listeners fire on the node that served the session last, or on the first member if it is gone. */
+  /** Whether this node fires the time-out listeners of {@code s} ({@link SessionStore#firesExpiry}). */
   boolean firesExpiryOf(BatonSession s) {
-    String last = s.baseLastNode;
-    String me = node.settings().nodeName();
-    if (last == null || last.equals(me)) {
-      return true;
-    }
-    List<String> members = node.memberNames();
-    return !members.contains(last) && !members.isEmpty() && members.get(0).equals(me);
-  }
-
-  private void warn(String message) {
-    long now = System.currentTimeMillis();
-    long last = lastWarning.get();
-    if (now - last > 10_000 && lastWarning.compareAndSet(last, now)) {
-      LOG.warn("[" + getContext().getName() + "] " + message);
-    }
-  }
-
-  private static String abbreviate(String id) {
-    return id.length() <= 6 ? id : id.substring(0, 6) + "…";
+    return store.firesExpiry(s.baseLastNode);
   }
 }

@@ -1,8 +1,8 @@
 package dev.baton.tomcat;
 
-import dev.baton.state.SessionValues;
+import dev.baton.session.SessionValues;
 import dev.baton.state.StateEntry;
-import dev.baton.state.TlsIdentity;
+import dev.baton.session.TlsIdentity;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Map;
@@ -63,7 +63,7 @@ public class BatonSession extends StandardSession {
    * The write of the last flush, set under the session lock; cleared without it once acknowledged,
    * so that the session does not keep the replies.
    */
-  final transient java.util.concurrent.atomic.AtomicReference<dev.baton.cluster.ClusterNode.Write> lastWrite =
+  final transient java.util.concurrent.atomic.AtomicReference<dev.baton.cluster.Write> lastWrite =
       new java.util.concurrent.atomic.AtomicReference<>();
   /**
    * Threads using the attributes now: requests (from {@link #access()} to {@link #endAccess()}) and,

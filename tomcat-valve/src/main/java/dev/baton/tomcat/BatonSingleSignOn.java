@@ -1,9 +1,9 @@
 package dev.baton.tomcat;
 
 import dev.baton.cluster.ClusterNode;
-import dev.baton.codec.AllowListFilter;
-import dev.baton.codec.AttributeException;
-import dev.baton.codec.AttributeSerializer;
+import dev.baton.session.AllowListFilter;
+import dev.baton.session.AttributeException;
+import dev.baton.session.AttributeSerializer;
 import dev.baton.state.StateEntry;
 import dev.baton.state.StateKey;
 import dev.baton.state.StateKind;

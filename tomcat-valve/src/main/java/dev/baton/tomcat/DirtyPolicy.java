@@ -5,7 +5,7 @@ package dev.baton.tomcat;
  * place (a cart's item list) without calling {@code setAttribute} again; with {@link #SET_ONLY}
  * that change stays on one node (a classic lost update in other managers).
  */
-public enum DirtyPolicy {
+enum DirtyPolicy {
   /**
    * The default: attributes set or removed, plus every attribute read during the request whose
    * value is not of an immutable type (String, boxed numbers, …). Those are serialized again and

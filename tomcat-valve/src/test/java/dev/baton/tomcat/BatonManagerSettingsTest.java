@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baton.cluster.ClusterConfigException;
-import dev.baton.state.SessionValues;
+import dev.baton.session.SessionValues;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,39 +24,54 @@ class BatonManagerSettingsTest {
   @Test
   void dirtyPolicyIsParsedOrNamedInTheError() {
     BatonManager m = new BatonManager();
-    m.setDirtyPolicy("set-only");
+    m.setProperty("dirtyPolicy", "set-only");
+    m.settings();
     assertThat(m.dirtyPolicy()).isEqualTo(DirtyPolicy.SET_ONLY);
     m.setProperty("dirtyPolicy", "ACCESSED");
+    m.settings();
     assertThat(m.dirtyPolicy()).isEqualTo(DirtyPolicy.ACCESSED);
-    assertThatThrownBy(() -> m.setDirtyPolicy("sometimes"))
-        .isInstanceOf(ClusterConfigException.class).hasMessageContaining("dirtyPolicy");
+    m.setProperty("dirtyPolicy", "sometimes");
+    assertThatThrownBy(m::settings).isInstanceOf(ClusterConfigException.class).hasMessageContaining("dirtyPolicy");
   }
 
   @Test
   void maxIdleSwapIsSecondsOrNamedInTheError() {
     BatonManager m = new BatonManager();
+    m.settings();
     assertThat(m.swapsOut()).as("never, by default").isFalse();
     m.setProperty("maxIdleSwap", " 0 ");
+    m.settings();
     assertThat(m.swapsOut()).isTrue();
-    m.setMaxIdleSwap("-1");
+    m.setProperty("maxIdleSwap", "-1");
+    m.settings();
     assertThat(m.swapsOut()).isFalse();
-    for (String bad : List.of("-2", "soon", "")) {
-      assertThatThrownBy(() -> m.setMaxIdleSwap(bad)).as(bad)
+    for (String bad : List.of("-2", "soon")) {
+      m.setProperty("maxIdleSwap", bad);
+      assertThatThrownBy(m::settings).as(bad)
           .isInstanceOf(ClusterConfigException.class).hasMessageContaining("maxIdleSwap").hasMessageContaining("-1");
     }
   }
 
   @Test
-  void clusterElementTakesEveryAttributeAsASetting() {
+  void aManagerTakesItsClustersSettingsAndItsOwnOverThem() {
     BatonCluster c = new BatonCluster();
-    assertThat(c.setProperty("clusterName", "shop")).isTrue();
-    assertThat(c.setProperty("dirtyPolicy", "set_only")).isTrue();
-    assertThat(c.setProperty("attributeAllowList", "com.shop.*")).isTrue();
-    assertThat(c.setProperty("maxIdleSwap", "0")).isTrue();
+    c.setProperty("clusterName", "shop");
+    c.setProperty("dirtyPolicy", "set_only");
+    c.setProperty("maxIdleSwap", "0");
+    BatonManager m = (BatonManager) c.createManager("ctx");
     assertThat(c.getClusterName()).isEqualTo("shop");
-    assertThat(c.dirtyPolicy()).isEqualTo("set_only");
-    assertThat(c.attributeAllowList()).isEqualTo("com.shop.*");
-    assertThat(c.maxIdleSwap()).isEqualTo("0");
-    assertThat(List.of(c.createManager("ctx"))).singleElement().isInstanceOf(BatonManager.class);
+    assertThat(m.settings()).containsEntry("clusterName", "shop");
+    assertThat(m.dirtyPolicy()).isEqualTo(DirtyPolicy.SET_ONLY);
+    assertThat(m.swapsOut()).isTrue();
+    m.setProperty("dirtyPolicy", "accessed");
+    m.settings();
+    assertThat(m.dirtyPolicy()).isEqualTo(DirtyPolicy.ACCESSED);
+  }
+
+  @Test
+  void anAttributeThatIsNoSettingFailsTheStartWithItsName() {
+    BatonManager m = new BatonManager();
+    m.setProperty("writeMod", "sync");
+    assertThatThrownBy(m::settings).isInstanceOf(ClusterConfigException.class).hasMessageContaining("writeMod");
   }
 }

@@ -1,0 +1,203 @@
+package dev.baton.cluster;
+
+import dev.baton.cache.HashRange;
+import dev.baton.cache.StateTable;
+import dev.baton.hash.BuzHash;
+import dev.baton.state.HybridClock;
+import dev.baton.state.StateEntry;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * The entries this node holds, in two tables: those it owns (unbounded: an owner must not lose a
+ * copy) and those it holds without owning them (what it serves, bounded by {@code nearCacheBytes}).
+ *
+ * <p><b>Placement</b>, the rule this class alone enforces: an entry lives in the table the
+ * <em>current</em> view puts it in, and in that table only. Every write here (local, or a copy from
+ * another node) first takes over whatever the other table holds for the key (by version, so nothing
+ * newer is lost), writes into the table of the view its caller read, and, if a new view was
+ * installed meanwhile, moves the entry to that view's table. A view's own pass over the tables
+ * ({@link #forEachPlacing}) runs after the view is installed, so an entry placed by an older view
+ * is moved either by that pass or by the write that placed it, whichever comes second.
+ *
+ * <p>Both tables stamp local writes with the node's one {@link HybridClock}.
+ */
+final class LocalStore {
+
+  private final StateTable owned;
+  private final StateTable near;
+  private final ClusterView view;
+
+  LocalStore(ClusterSettings settings, BuzHash hash, HybridClock clock, int nodeId, ClusterView view) {
+    this.owned = StateTable.builder(hash).versions(clock).nodeId(nodeId)
+        .tombstoneTtl(settings.tombstoneTtl()).build();
+    this.near = StateTable.builder(hash).versions(clock).nodeId(nodeId)
+        .tombstoneTtl(settings.tombstoneTtl()).maxBytes(settings.nearCacheBytes()).build();
+    this.view = view;
+  }
+
+  /** The table of owned entries (for tests, and the metrics). */
+  StateTable owned() {
+    return owned;
+  }
+
+  /** The table of entries held without owning them (for tests, and the metrics). */
+  StateTable near() {
+    return near;
+  }
+
+  long hashOf(byte[] key) {
+    return owned.hashOf(key);
+  }
+
+  /** The live entry held here, or null. */
+  StateEntry get(byte[] key) {
+    StateEntry e = owned.getEntry(key);
+    return e != null ? e : near.getEntry(key);
+  }
+
+  /** Whatever is held here for the key (live, expired or a tombstone), or null. */
+  StateEntry getAny(byte[] key) {
+    StateEntry e = owned.getAnyEntry(key);
+    return e != null ? e : near.getAnyEntry(key);
+  }
+
+  /** Every live entry held here, weakly consistent, without locking. */
+  void forEachLive(Consumer<StateEntry> action) {
+    long now = System.currentTimeMillis();
+    for (StateTable t : List.of(owned, near)) {
+      t.forEach(HashRange.ALL, e -> {
+        if (e.isLiveAt(now)) {
+          action.accept(e);
+        }
+      });
+    }
+  }
+
+  /**
+   * A view's pass over the tables: tells {@code visitor} of every entry held (live, expired or a
+   * tombstone) with its key hash, then moves it to the table {@code next} puts it in.
+   */
+  void forEachPlacing(Membership next, BiConsumer<StateEntry, Long> visitor) {
+    for (StateTable table : List.of(owned, near)) {
+      table.forEach(HashRange.ALL, e -> {
+        long h = owned.hashOf(e.key());
+        visitor.accept(e, h);
+        StateTable right = tableFor(next, h);
+        if (right != table) {
+          move(e, h, table, right);
+        }
+      });
+    }
+  }
+
+  // ------------------------------------------------------------------ local writes
+
+  /** Writes {@code value} under a new version, placed by view {@code m}. */
+  StateEntry put(Membership m, byte[] key, long h, byte[] value, long maxIdleMillis) {
+    StateTable t = takeOver(m, key, h);
+    return settle(t.put(key, h, value, maxIdleMillis), h, t, m);
+  }
+
+  /** {@link StateTable#compute} in the table of view {@code m}: {@code fn} sees the live value there. */
+  StateEntry compute(Membership m, byte[] key, long h, long maxIdleMillis, UnaryOperator<byte[]> fn) {
+    StateTable t = takeOver(m, key, h);
+    StateEntry written = t.compute(key, h, maxIdleMillis, fn);
+    return written == null ? null : settle(written, h, t, m);
+  }
+
+  /** Deletes the key under a new version: a tombstone, placed by view {@code m}. */
+  StateEntry remove(Membership m, byte[] key, long h) {
+    StateTable t = takeOver(m, key, h);
+    return settle(t.remove(key, h), h, t, m);
+  }
+
+  // ------------------------------------------------------------------ copies from other nodes
+
+  /**
+   * What the table of view {@code m} holds for the key (live, expired or a tombstone), or null:
+   * what an incoming change is judged against.
+   */
+  StateEntry held(Membership m, byte[] key, long h) {
+    return tableFor(m, h).getAnyEntry(key, h);
+  }
+
+  /**
+   * Applies a copy made elsewhere if it is newer than what is held, placed by view {@code m} (the
+   * caller decided that this node keeps it: see {@link #serves}).
+   *
+   * @param clockObserved whether the node's clock has already observed the copy's version
+   * @return whether it was applied
+   */
+  boolean apply(Membership m, StateEntry copy, long h, boolean clockObserved) {
+    StateTable t = takeOver(m, copy.key(), h);
+    boolean applied = clockObserved ? t.putIfNewerObserved(copy, h) : t.putIfNewer(copy, h);
+    if (applied) {
+      settle(copy, h, t, m);
+    }
+    return applied;
+  }
+
+  /** Whether this node keeps a copy of a key it does not own by {@code m}: only one it serves. */
+  boolean serves(byte[] key, long h) {
+    return near.getAnyEntry(key, h) != null;
+  }
+
+  /** Moves a live entry's last access forward (an access reported by another node). */
+  void touch(byte[] key, long atMillis) {
+    if (!owned.touch(key, atMillis)) {
+      near.touch(key, atMillis);
+    }
+  }
+
+  /** Marks a live entry as accessed at {@code atMillis}; false if none is held. */
+  boolean touchLocal(byte[] key, long atMillis) {
+    return owned.touch(key, atMillis) || near.touch(key, atMillis);
+  }
+
+  /** Expires idle entries and reclaims old tombstones in both tables. */
+  void sweep() {
+    owned.sweep();
+    near.sweep();
+  }
+
+  // ------------------------------------------------------------------ placement
+
+  private StateTable tableFor(Membership m, long h) {
+    return view.owns(m, h) ? owned : near;
+  }
+
+  /**
+   * The table of view {@code m} for the key, after taking into it what the other table holds (in
+   * the usual case nothing, found without a lock).
+   */
+  private StateTable takeOver(Membership m, byte[] key, long h) {
+    StateTable to = tableFor(m, h);
+    StateTable from = to == owned ? near : owned;
+    StateEntry other = from.getAnyEntry(key, h);
+    if (other != null) {
+      move(other, h, from, to);
+    }
+    return to;
+  }
+
+  /** Moves {@code e} to the current view's table if a view newer than {@code m} came meanwhile. */
+  private StateEntry settle(StateEntry e, long h, StateTable placedIn, Membership m) {
+    Membership now = view.current();
+    if (now != m) {
+      StateTable right = tableFor(now, h);
+      if (right != placedIn) {
+        move(e, h, placedIn, right);
+      }
+    }
+    return e;
+  }
+
+  /** Moves {@code e} between the tables, unless {@code from} holds a newer write by now. */
+  private static void move(StateEntry e, long h, StateTable from, StateTable to) {
+    to.putIfNewer(e, h);
+    from.discard(e.key(), h, e);
+  }
+}

@@ -1,0 +1,151 @@
+package dev.baton.cluster;
+
+import dev.baton.state.StateEntry;
+import dev.baton.wire.ClusterMessages;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jgroups.Address;
+
+/**
+ * Local writes: applies a {@link WriteRequest} to the {@link LocalStore}, decides how it travels (a
+ * delta, or the whole entry) and to whom it must be acknowledged (the key's other owners, in sync
+ * mode), and hands it to the node's {@link WriteSender}, which puts it on the wire in order.
+ */
+final class WritePath {
+
+  private final ClusterSettings settings;
+  private final ClusterView view;
+  private final LocalStore store;
+  private final WriteSender sender;
+  private final NodeMetrics metrics;
+  private final RateLimitedLog log;
+
+  WritePath(ClusterSettings settings, ClusterView view, LocalStore store, WriteSender sender, NodeMetrics metrics,
+      RateLimitedLog log) {
+    this.settings = settings;
+    this.view = view;
+    this.store = store;
+    this.sender = sender;
+    this.metrics = metrics;
+    this.log = log;
+  }
+
+  Write write(WriteRequest r) {
+    Membership m = view.current();
+    byte[] key = r.key();
+    long h = store.hashOf(key);
+    WriteMode mode = r.mode() != null ? r.mode() : settings.writeMode();
+    if (r.value() == null) {
+      return replicate(store.remove(m, key, h), m, h, mode);
+    }
+    if (r.base() == null) {
+      return replicate(store.put(m, key, h, r.value(), r.maxIdleMillis()), m, h, mode);
+    }
+    StateEntry base = r.base();
+    boolean[] onBase = new boolean[1];
+    StateEntry written = store.compute(m, key, h, r.maxIdleMillis(), current -> {
+      // The table never copies values, so the same array means the same write.
+      onBase[0] = current != null && current == base.value();
+      return r.value();
+    });
+    if (onBase[0] && !ClusterView.alone(m)) {
+      metrics.deltasSent.increment();
+      return send(written, m, h, new ClusterMessages.Part(ClusterMessages.TYPE_DELTA,
+          ClusterMessages.delta(m.viewId(), base, written, r.delta())), mode);
+    }
+    return replicate(written, m, h, mode);
+  }
+
+  /**
+   * Sends a copy made in another cluster (same version) on into this one, if it is newer than what
+   * this node holds: how a repository feeds the repository above it.
+   */
+  void forward(StateEntry copy) {
+    Membership m = view.current();
+    long h = store.hashOf(copy.key());
+    if (store.apply(m, copy, h, false)) {
+      replicate(copy, m, h, WriteMode.ASYNC);
+    }
+  }
+
+  private Write replicate(StateEntry e, Membership m, long h, WriteMode mode) {
+    if (ClusterView.alone(m)) {
+      return new Started(e, null, List.of());
+    }
+    return send(e, m, h, new ClusterMessages.EntryWrite(ClusterMessages.PURPOSE_WRITE, m.viewId(), e), mode);
+  }
+
+  /** Sends a write once; in sync mode the returned write can wait for the key's other owners. */
+  private Write send(StateEntry e, Membership m, long h, ClusterMessages.Outgoing part, WriteMode mode) {
+    metrics.writes.increment();
+    if (mode == WriteMode.SYNC) {
+      List<Address> targets = view.otherOwners(m, h);
+      if (!targets.isEmpty()) {
+        return new Started(e, sender.sendSync(e, h, part, targets), targets);
+      }
+    }
+    sender.sendAsync(e, h, part);
+    return new Started(e, null, List.of());
+  }
+
+  /** A write handed to the sender; in sync mode with the acknowledgements it waits for. */
+  private final class Started implements Write {
+    private final StateEntry entry;
+    private final CompletableFuture<Transport.Acks> acks;
+    private final List<Address> targets;
+
+    Started(StateEntry entry, CompletableFuture<Transport.Acks> acks, List<Address> targets) {
+      this.entry = entry;
+      this.acks = acks;
+      this.targets = targets;
+    }
+
+    @Override
+    public StateEntry entry() {
+      return entry;
+    }
+
+    @Override
+    public StateEntry awaitReplicated() {
+      if (acks == null) {
+        return entry;
+      }
+      Transport.Acks rsps;
+      try {
+        // A write may wait for the message before it (WriteSender's window), then for its own acks.
+        rsps = acks.get(2 * settings.syncTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        return failed("interrupted while waiting for acknowledgements", ex);
+      } catch (ExecutionException | TimeoutException ex) {
+        return failed("replication failed: " + ex, ex);
+      }
+      Membership now = view.current();
+      int missing = 0;
+      for (Address t : targets) {
+        if (rsps.received(t)) {
+          metrics.acks.increment();
+        } else if (!rsps.suspected(t) && now.contains(t)) {
+          missing++;
+        }
+      }
+      if (missing > 0) {
+        return failed(missing + " owner(s) did not acknowledge a write within " + settings.syncTimeout().toMillis()
+            + " ms (syncTimeout)", null);
+      }
+      return entry;
+    }
+
+    private StateEntry failed(String message, Throwable cause) {
+      metrics.ackTimeouts.increment();
+      if (settings.failOnSyncTimeout()) {
+        throw new ReplicationException(message, cause);
+      }
+      log.warn(message + "; carrying on as async (syncTimeoutAction=async)");
+      return entry;
+    }
+  }
+}

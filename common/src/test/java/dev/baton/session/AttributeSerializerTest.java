@@ -1,0 +1,141 @@
+package dev.baton.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.baton.session.fixtures.Cart;
+import dev.baton.session.fixtures.Gadget;
+import java.io.Serializable;
+import java.math.BigDecimal;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AttributeSerializerTest {
+
+  private final ClassLoader loader = getClass().getClassLoader();
+  private final AttributeSerializer defaults = new AttributeSerializer(AllowListFilter.defaultsPlus(List.of()));
+  private final AttributeSerializer withCart =
+      new AttributeSerializer(AllowListFilter.defaultsPlus(List.of("dev.baton.session.fixtures.Cart")));
+
+  @Test
+  void jdkValueTypesRoundTripWithTheDefaults() {
+    Map<String, Object> m = new HashMap<>();
+    m.put("total", new BigDecimal("12.50"));
+    m.put("when", Instant.ofEpochSecond(1_700_000_000));
+    m.put("ids", new int[] {1, 2, 3});
+    m.put("tags", List.of("a", "b"));
+    m.put("matrix", new long[][] {{1}, {2, 3}});
+    Object back = defaults.deserialize("m", defaults.serialize("m", new HashMap<>(m)), loader);
+    assertThat(back).usingRecursiveComparison().isEqualTo(m);
+  }
+
+  @Test
+  void classOutsideTheAllowListIsRejectedBeforeItsCodeRuns() {
+    byte[] bytes = defaults.serialize("evil", new Gadget());
+    int before = Gadget.READS.get();
+    assertThatThrownBy(() -> defaults.deserialize("evil", bytes, loader))
+        .isInstanceOf(RejectedAttributeClassException.class)
+        .hasMessageContaining("'evil'")
+        .hasMessageContaining(Gadget.class.getName())
+        .hasMessageContaining("attributeAllowList")
+        .satisfies(e -> assertThat(((AttributeException) e).className()).isEqualTo(Gadget.class.getName()));
+    assertThat(Gadget.READS.get()).isEqualTo(before);
+  }
+
+  @Test
+  void disallowedClassNestedInAllowedCollectionIsRejectedToo() {
+    ArrayList<Object> list = new ArrayList<>(List.of("ok", new Gadget()));
+    byte[] bytes = defaults.serialize("list", list);
+    assertThatThrownBy(() -> defaults.deserialize("list", bytes, loader))
+        .isInstanceOf(RejectedAttributeClassException.class)
+        .hasMessageContaining(Gadget.class.getName());
+    Gadget[] array = {new Gadget()};
+    byte[] arrayBytes = defaults.serialize("arr", array);
+    assertThatThrownBy(() -> defaults.deserialize("arr", arrayBytes, loader))
+        .isInstanceOf(RejectedAttributeClassException.class);
+  }
+
+  @Test
+  void urlIsNotInTheDefaults() throws Exception {
+    byte[] bytes = defaults.serialize("u", new URL("http://example.invalid/"));
+    assertThatThrownBy(() -> defaults.deserialize("u", bytes, loader))
+        .isInstanceOf(RejectedAttributeClassException.class);
+  }
+
+  @Test
+  void nonSerializableValueNamesTheAttributeAndTheClass() {
+    class Holder implements Serializable {
+      private static final long serialVersionUID = 1L;
+      final Object inner = new Object();
+    }
+    assertThatThrownBy(() -> defaults.serialize("cart", new Holder()))
+        .isInstanceOf(NotSerializableAttributeException.class)
+        .hasMessageContaining("'cart'")
+        .hasMessageContaining("java.lang.Object");
+  }
+
+  @Test
+  void webappPrivateClassResolvesThroughTheGivenLoaderOnly() throws Exception {
+    // A loader that sees the fixture classes itself, the way a webapp loader sees WEB-INF/classes.
+    URL classes = Path.of(Cart.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toUri().toURL();
+    try (URLClassLoader webapp = new URLClassLoader(new URL[] {classes}, ClassLoader.getPlatformClassLoader())) {
+      Class<?> cartClass = webapp.loadClass(Cart.class.getName());
+      assertThat(cartClass).isNotSameAs(Cart.class);
+      Object cart = cartClass.getConstructor().newInstance();
+      @SuppressWarnings("unchecked")
+      List<String> items = (List<String>) cartClass.getField("items").get(cart);
+      items.add("book");
+      byte[] bytes = withCart.serialize("cart", cart);
+
+      Object back = withCart.deserialize("cart", bytes, webapp);
+      assertThat(back.getClass()).isSameAs(cartClass);
+      assertThat(cartClass.getField("items").get(back)).isEqualTo(List.of("book"));
+
+      try (URLClassLoader other = new URLClassLoader(new URL[0], ClassLoader.getPlatformClassLoader())) {
+        assertThatThrownBy(() -> withCart.deserialize("cart", bytes, other))
+            .isInstanceOf(UnreadableAttributeException.class)
+            .hasMessageContaining("'cart'")
+            .hasMessageContaining(Cart.class.getName());
+      }
+    }
+  }
+
+  @Test
+  void corruptBytesGiveAnUnreadableAttributeError() {
+    byte[] bytes = defaults.serialize("n", 42);
+    byte[] cut = java.util.Arrays.copyOf(bytes, bytes.length - 3);
+    assertThatThrownBy(() -> defaults.deserialize("n", cut, loader))
+        .isInstanceOf(UnreadableAttributeException.class).hasMessageContaining("'n'");
+    assertThatThrownBy(() -> defaults.deserialize("n", new byte[] {1, 2, 3}, loader))
+        .isInstanceOf(UnreadableAttributeException.class);
+  }
+
+  @Test
+  void deepGraphsHitTheDepthLimit() {
+    Object[] deep = new Object[1];
+    Object[] cur = deep;
+    for (int i = 0; i < 200; i++) {
+      Object[] next = new Object[1];
+      cur[0] = next;
+      cur = next;
+    }
+    byte[] bytes = defaults.serialize("deep", deep);
+    assertThatThrownBy(() -> defaults.deserialize("deep", bytes, loader))
+        .isInstanceOf(AttributeException.class);
+  }
+
+  @Test
+  void malformedPatternsNameTheSetting() {
+    assertThatThrownBy(() -> new AllowListFilter(List.of("com.shop.*;maxdepth=1")))
+        .hasMessageContaining("attributeAllowList");
+    assertThatThrownBy(() -> new AllowListFilter(List.of(" ")))
+        .hasMessageContaining("attributeAllowList");
+  }
+}
