@@ -38,7 +38,7 @@ jetty.session.flushOnResponseCommit?=true
 #baton.nodeName=
 ## the one address cluster traffic uses; a wildcard is refused
 #baton.bindAddress=127.0.0.1
-## udp (IP multicast + NAKACK2), tcp (TCP + TCPPING, no multicast needed) or the path of a JGroups stack file (${baton.<setting>} placeholders are filled in)
+## udp (IP multicast + NAKACK2), tcp (TCP + TCPPING, no multicast needed) or the path of a JGroups stack file of your own
 #baton.stack=udp
 ## udp stack: the multicast group; packets from a loopback address get TTL 0
 #baton.mcastAddress=239.7.7.7

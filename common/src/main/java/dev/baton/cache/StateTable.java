@@ -38,6 +38,11 @@ import java.util.function.UnaryOperator;
  *
  * <p>Iteration ({@link #forEach(HashRange, Consumer)}) is by hash range so a node can stream its
  * portion of the key space; it is weakly consistent and sees tombstones too.
+ *
+ * <p>Longer than this project's classes usually are: it is the hot path of every read and of every
+ * copy a node applies, and keeps its locking, expiry and eviction in one place where they can be
+ * seen together (the slot arrays themselves are {@code Segment}'s; the builder is
+ * {@link StateTableBuilder}).
  */
 public final class StateTable {
 

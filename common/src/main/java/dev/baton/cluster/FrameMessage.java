@@ -60,7 +60,7 @@ final class FrameMessage extends BytesMessage {
     } catch (IllegalArgumentException taken) {
       throw new IllegalStateException("JGroups message type " + TYPE + " is taken: is another copy of Baton, in"
           + " another class loader, using the same JGroups classes? Install Baton once per JVM, in the"
-          + " container's own lib directory beside JGroups (README, \"Install on Tomcat\" and \"Install on Jetty 12\")",
+          + " container's own lib directory beside JGroups (docs/install-tomcat.md, docs/install-jetty.md)",
           taken);
     }
     registered = true;

@@ -97,20 +97,20 @@ final class LocalStore {
 
   /** Writes {@code value} under a new version, placed by view {@code m}. */
   StateEntry put(Membership m, byte[] key, long h, byte[] value, long maxIdleMillis) {
-    StateTable t = takeOver(m, key, h);
+    StateTable t = takeOver(tableFor(m, h), key, h);
     return settle(t.put(key, h, value, maxIdleMillis), h, t, m);
   }
 
   /** {@link StateTable#compute} in the table of view {@code m}: {@code fn} sees the live value there. */
   StateEntry compute(Membership m, byte[] key, long h, long maxIdleMillis, UnaryOperator<byte[]> fn) {
-    StateTable t = takeOver(m, key, h);
+    StateTable t = takeOver(tableFor(m, h), key, h);
     StateEntry written = t.compute(key, h, maxIdleMillis, fn);
     return written == null ? null : settle(written, h, t, m);
   }
 
   /** Deletes the key under a new version: a tombstone, placed by view {@code m}. */
   StateEntry remove(Membership m, byte[] key, long h) {
-    StateTable t = takeOver(m, key, h);
+    StateTable t = takeOver(tableFor(m, h), key, h);
     return settle(t.remove(key, h), h, t, m);
   }
 
@@ -124,25 +124,34 @@ final class LocalStore {
     return tableFor(m, h).getAnyEntry(key, h);
   }
 
+  /** What {@link #apply} did with a copy. */
+  enum Applied { APPLIED, STALE, NOT_KEPT }
+
   /**
-   * Applies a copy made elsewhere if it is newer than what is held, placed by view {@code m} (the
-   * caller decided that this node keeps it: see {@link #serves}).
+   * Applies a copy made elsewhere if it is newer than what is held, placed by view {@code m}. A copy
+   * of a key this node does not own by {@code m} is kept only if {@code keepUnowned} (its sender
+   * believed this node owns it: a push, or a write made in another view) or if this node serves
+   * the key (holds it near).
    *
    * @param clockObserved whether the node's clock has already observed the copy's version
-   * @return whether it was applied
    */
-  boolean apply(Membership m, StateEntry copy, long h, boolean clockObserved) {
-    StateTable t = takeOver(m, copy.key(), h);
-    boolean applied = clockObserved ? t.putIfNewerObserved(copy, h) : t.putIfNewer(copy, h);
-    if (applied) {
-      settle(copy, h, t, m);
+  Applied apply(Membership m, StateEntry copy, long h, boolean keepUnowned, boolean clockObserved) {
+    byte[] key = copy.key();
+    StateTable to = tableFor(m, h);
+    if (to == near && !keepUnowned && near.getAnyEntry(key, h) == null) {
+      return Applied.NOT_KEPT;
     }
-    return applied;
+    StateTable t = takeOver(to, key, h);
+    if (!(clockObserved ? t.putIfNewerObserved(copy, h) : t.putIfNewer(copy, h))) {
+      return Applied.STALE;
+    }
+    settle(copy, h, t, m);
+    return Applied.APPLIED;
   }
 
-  /** Whether this node keeps a copy of a key it does not own by {@code m}: only one it serves. */
-  boolean serves(byte[] key, long h) {
-    return near.getAnyEntry(key, h) != null;
+  /** {@link #apply} of a copy this node keeps whoever owns it (a pulled or forwarded entry). */
+  boolean keep(Membership m, StateEntry copy, long h) {
+    return apply(m, copy, h, true, false) == Applied.APPLIED;
   }
 
   /** Moves a live entry's last access forward (an access reported by another node). */
@@ -170,11 +179,10 @@ final class LocalStore {
   }
 
   /**
-   * The table of view {@code m} for the key, after taking into it what the other table holds (in
-   * the usual case nothing, found without a lock).
+   * {@code to}, after taking into it what the other table holds for the key (in the usual case
+   * nothing, found without a lock).
    */
-  private StateTable takeOver(Membership m, byte[] key, long h) {
-    StateTable to = tableFor(m, h);
+  private StateTable takeOver(StateTable to, byte[] key, long h) {
     StateTable from = to == owned ? near : owned;
     StateEntry other = from.getAnyEntry(key, h);
     if (other != null) {

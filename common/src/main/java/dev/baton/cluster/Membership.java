@@ -84,7 +84,7 @@ final class Membership {
   boolean owns(Address member, long keyHash) {
     return switch (topology) {
       case REPLICATED -> view.containsMember(member);
-      case PARTITIONED -> all.owners(keyHash, owners).contains(member);
+      case PARTITIONED -> all.isOwner(keyHash, member, owners);
       case TIERED -> repositories.contains(member);
     };
   }

@@ -69,7 +69,7 @@ final class Puller {
       return null;
     }
     metrics.pullHits.increment();
-    store.apply(view.current(), pulled, store.hashOf(key), false);
+    store.keep(view.current(), pulled, store.hashOf(key));
     return store.get(key);
   }
 
@@ -86,7 +86,7 @@ final class Puller {
     }
     StateEntry newest = pullFrom(key, candidates);
     if (newest != null && newest.isTombstone()) {
-      store.apply(m, newest, h, false);
+      store.keep(m, newest, h);
       return null;
     }
     return newest;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.jgroups.Address;
 import org.jgroups.MergeView;
@@ -57,18 +58,19 @@ final class Rebalancer implements AutoCloseable {
   void viewAccepted(View v) {
     Membership prev = view.current();
     Membership next = view.install(v, transport.self());
-    if (closed) {
-      return;
-    }
-    thread.execute(() -> {
-      try {
-        rebalance(prev, next, v instanceof MergeView);
-      } catch (RuntimeException ex) {
-        if (!closed) {
-          LOG.log(Level.WARNING, "rebalancing after view " + v.getViewId() + " failed", ex);
+    try {
+      thread.execute(() -> {
+        try {
+          rebalance(prev, next, v instanceof MergeView);
+        } catch (RuntimeException ex) {
+          if (!closed) {
+            LOG.log(Level.WARNING, "rebalancing after view " + v.getViewId() + " failed", ex);
+          }
         }
-      }
-    });
+      });
+    } catch (RejectedExecutionException closing) {
+      // The node is closing: a view delivered while it leaves needs no rebalancing.
+    }
   }
 
   /** {@code from} finished pushing to this node. */

@@ -141,21 +141,20 @@ final class ReceivePath implements Transport.Inbound {
     }
     clock.observe(newest);
     int applied = 0;
+    // A key this node does not own by its view is kept if the sender thought it does (a push, or
+    // another view), or if this node serves it.
+    boolean keepUnowned = msg.purpose() == ClusterMessages.PURPOSE_REBALANCE || !sameView;
     for (EntryCopy c : msg.entries()) {
-      long h = store.hashOf(c.key());
-      // Not ours by our view, but kept if the sender thought so (a push, or another view), or we serve it.
-      if (!view.owns(m, h) && msg.purpose() != ClusterMessages.PURPOSE_REBALANCE && sameView
-          && !store.serves(c.key(), h)) {
-        continue;
-      }
-      if (store.apply(m, c, h, true)) {
-        applied++;
-        changed(c);
-        if (upstream != null) {
-          upstream.forward(c);
+      switch (store.apply(m, c, store.hashOf(c.key()), keepUnowned, true)) {
+        case APPLIED -> {
+          applied++;
+          changed(c);
+          if (upstream != null) {
+            upstream.forward(c);
+          }
         }
-      } else {
-        metrics.copiesStale.increment();
+        case STALE -> metrics.copiesStale.increment();
+        case NOT_KEPT -> { }
       }
     }
     metrics.copiesApplied.add(applied);
@@ -178,7 +177,7 @@ final class ReceivePath implements Transport.Inbound {
         && held.origin() == d.baseOrigin()) {
       EntryCopy applied = new EntryCopy(w.key(), applier.apply(held.value(), d.delta(), limits), w.version(),
           w.origin(), w.createdMillis(), w.lastAccessMillis(), w.maxIdleMillis());
-      if (store.apply(m, applied, h, false)) {
+      if (store.keep(m, applied, h)) {
         metrics.deltasApplied.increment();
         metrics.copiesApplied.increment();
         changed(applied);
@@ -190,7 +189,7 @@ final class ReceivePath implements Transport.Inbound {
     // Not on the base the delta was made from: take the whole value from the writer.
     metrics.deltaFallbacks.increment();
     StateEntry full = puller.pullFrom(w.key(), List.of(from));
-    if (full != null && store.apply(m, full, h, false)) {
+    if (full != null && store.keep(m, full, h)) {
       metrics.copiesApplied.increment();
       changed(full);
     }

@@ -66,7 +66,7 @@ final class WritePath {
   void forward(StateEntry copy) {
     Membership m = view.current();
     long h = store.hashOf(copy.key());
-    if (store.apply(m, copy, h, false)) {
+    if (store.keep(m, copy, h)) {
       replicate(copy, m, h, WriteMode.ASYNC);
     }
   }

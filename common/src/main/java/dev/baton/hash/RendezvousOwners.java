@@ -72,8 +72,31 @@ public final class RendezvousOwners<M> {
     return out;
   }
 
-  /** True if {@code member} is among the {@code n} owners of the key. */
+  /**
+   * True if {@code member} is among the {@code n} owners of the key: the same answer as
+   * {@code owners(keyHash, n).contains(member)}, without building the list (asked for every write
+   * and every copy received).
+   */
   public boolean isOwner(long keyHash, M member, int n) {
-    return owners(keyHash, n).contains(member);
+    int me = members.indexOf(member);
+    if (me < 0 || n <= 0) {
+      return false;
+    }
+    if (n >= members.size()) {
+      return true;
+    }
+    long mine = BuzHash.mix(keyHash ^ memberHashes[me]);
+    int better = 0;
+    for (int i = 0; i < memberHashes.length; i++) {
+      if (i == me) {
+        continue;
+      }
+      int c = Long.compareUnsigned(BuzHash.mix(keyHash ^ memberHashes[i]), mine);
+      // A tie goes to the member listed first, as in owners().
+      if ((c > 0 || (c == 0 && i < me)) && ++better >= n) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -92,7 +92,7 @@ class LocalStoreTest {
   void aCopyAppliedByAReplacedViewMovesToTheCurrentOnesTable() {
     view.install(View.create(self, 3, self, other), self);
     EntryCopy copy = new EntryCopy(key, "v".getBytes(), new HybridClock().next(), 7, 1, 1, 0);
-    assertThat(store.apply(owning, copy, h(), false)).isTrue();
+    assertThat(store.keep(owning, copy, h())).isTrue();
     assertThat(where()).containsExactly("near " + copy.version());
   }
 
@@ -106,7 +106,7 @@ class LocalStoreTest {
     store.forEachPlacing(alone, (e, hash) -> { });
     assertThat(where()).as("owned by the current view").containsExactly("owned " + written.version());
     EntryCopy older = new EntryCopy(key, "old".getBytes(), written.version() - 1, 7, 1, 1, 0);
-    assertThat(store.apply(notOwning, older, h(), false)).isFalse();
+    assertThat(store.keep(notOwning, older, h())).isFalse();
     assertThat(store.get(key).value()).isEqualTo("v".getBytes());
   }
 }

@@ -33,7 +33,7 @@ import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.stack.ProtocolStack;
 
 /**
- * Replication figures for README: three nodes in this JVM on loopback (they share the machine's
+ * Replication figures for docs/performance.md: three nodes in this JVM on loopback (they share the machine's
  * cores with the writer). For each configuration and payload size it reports writes/s (async: one
  * writer; sync: eight), MB/s, writes per message, put-to-visible latency on the other nodes (async)
  * or put latency from one writer (sync: the put returns when the owners applied it), each next to
@@ -46,7 +46,7 @@ import org.jgroups.stack.ProtocolStack;
  *
  * <p>Arguments: a scale for the number of writes (default 1), a filter on the case's label and
  * payload, e.g. {@code "replicated, async, encrypted, 1024"}, and {@code baton-only} to skip the
- * raw runs (for comparing builds of Baton, alternated). Run as README says.
+ * raw runs (for comparing builds of Baton, alternated). Run as docs/performance.md says.
  */
 public final class ReplicationBenchmark {
 

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Test certificates made with the openssl command when a run starts (never committed): the
- * servers' self-signed certificate and key, shared by every node as README tells, and a client
+ * servers' self-signed certificate and key, shared by every node as docs/tls.md tells, and a client
  * certificate ({@code CN=alice}) signed by a test CA whose certificate the servers trust.
  */
 public record TlsFiles(Path serverCertificate, Path serverKey, Path serverKeyStore, Path clientCa, Path clientTrustStore,
@@ -42,7 +42,7 @@ public record TlsFiles(Path serverCertificate, Path serverKey, Path serverKeySto
     // Jetty takes its key from a PKCS12 key store.
     openssl("pkcs12", "-export", "-in", f.serverCertificate().toString(), "-inkey", f.serverKey().toString(),
         "-name", "jetty", "-out", f.serverKeyStore().toString(), "-passout", "pass:" + STORE_PASSWORD);
-    // The servers' trust store (password changeit), made as README tells with the JDK's keytool.
+    // The servers' trust store (password changeit), made as docs/tls.md tells with the JDK's keytool.
     Files.deleteIfExists(f.clientTrustStore());
     run(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-importcert", "-noprompt", "-alias", "clients",
         "-file", f.clientCa().toString(), "-storetype", "PKCS12", "-keystore", f.clientTrustStore().toString(),

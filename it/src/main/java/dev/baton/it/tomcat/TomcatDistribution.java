@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The real Tomcat distribution unpacked by the build, set up the way README tells a user:
+ * The real Tomcat distribution unpacked by the build, set up the way docs/install-tomcat.md tells a user:
  * <ol>
  *   <li>the drop-in jar copied into {@code $CATALINA_HOME/lib};</li>
  *   <li>{@code conf-samples/tomcat/server.xml} (and the sample users) as each node's configuration,
@@ -46,7 +46,7 @@ public final class TomcatDistribution {
     Files.copy(dropin, home.resolve("lib").resolve("baton-tomcat-all.jar"), StandardCopyOption.REPLACE_EXISTING);
     this.secret = runDir.resolve("baton.secret");
     if (!Files.exists(secret)) {
-      ServerNode.makeSecret(dropin, secret); // README step: java -jar baton-tomcat-all.jar > baton.secret
+      ServerNode.makeSecret(dropin, secret); // docs/install-tomcat.md: java -jar baton-tomcat-all.jar > baton.secret
     }
   }
 

@@ -44,7 +44,7 @@ class JettyDistributionFailoverTest {
     node2.awaitStarted(120, TimeUnit.SECONDS);
     ClusterViews.awaitMembers(node1.httpPort(), 2);
     ClusterViews.awaitMembers(node2.httpPort(), 2);
-    // Regression: the store named the node host-pid, not the worker name the README promises.
+    // Regression: the store named the node host-pid, not the worker name docs/install-jetty.md promises.
     assertThat(Files.readString(node1.base().resolve("logs/console.log"))).contains("Baton node node1 joined cluster");
 
     ShopClient walk = new ShopClient();

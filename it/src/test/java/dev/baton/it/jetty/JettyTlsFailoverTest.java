@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * TLS sessions across two real Jetty nodes (jetty-home with the {@code https} and {@code baton-tls}
- * modules, {@code conf-samples/jetty/start.d/tls.ini}, JSSE with the --add-opens README names),
+ * modules, {@code conf-samples/jetty/start.d/tls.ini}, JSSE with the --add-opens docs/tls.md names),
  * checked with the real {@code openssl s_client} and a client certificate: the session resumes on
  * node2, also after node1 is killed, and node2's application sees the TLS identity node1 bound to
  * the HTTP session.

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The real Tomcat 11.0.18 distribution, installed as README says (drop-in jar in lib/, the sample
+ * The real Tomcat 11.0.18 distribution, installed as docs/install-tomcat.md says (drop-in jar in lib/, the sample
  * server.xml, a distributable shop): sessions made on node1 carry on on node2 after node1 is killed
  * with SIGKILL, with nothing lost.
  */

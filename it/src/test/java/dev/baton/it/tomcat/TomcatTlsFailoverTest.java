@@ -29,8 +29,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * TLS sessions across two real Tomcat nodes (the distribution, {@code conf-samples/tomcat/server-tls.xml}),
  * checked with the real {@code openssl s_client}: a session made on node1 resumes on node2, also
- * after node1 is killed. Two TLS stacks, as README sets them up: the JDK's own (JSSE, on the test's
- * Java 17 with the --add-opens README names) and OpenSSL through FFM (the same server.xml on Java
+ * after node1 is killed. Two TLS stacks, as docs/tls.md sets them up: the JDK's own (JSSE, on the test's
+ * Java 17 with the --add-opens docs/tls.md names) and OpenSSL through FFM (the same server.xml on Java
  * 22+, with --enable-native-access).
  */
 class TomcatTlsFailoverTest {
