@@ -24,7 +24,6 @@ public final class ClusterSettings {
   /** Tiered role of a node. */
   public enum Role { EDGE, REPOSITORY }
 
-  private final Map<String, String> raw;
   private final String clusterName;
   private final String nodeName;
   private final String bindAddress;
@@ -52,7 +51,6 @@ public final class ClusterSettings {
 
   private ClusterSettings(Map<String, String> p) {
     Settings.check(p, null);
-    this.raw = Map.copyOf(p);
     clusterName = Settings.CLUSTER_NAME.get(p);
     String name = Settings.NODE_NAME.get(p);
     nodeName = name != null ? name : defaultNodeName();
@@ -194,11 +192,6 @@ public final class ClusterSettings {
   public BuzHash keyHash() {
     return BuzHash.withSeed(secret != null ? new KeyMaterial(secret).hashSeed()
         : ("baton-plaintext/" + clusterName).getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** The value of a setting of this node as given, or null: for the settings the adapters read themselves. */
-  public <T> T get(Setting<T> setting) {
-    return setting.get(raw);
   }
 
   public String clusterName() { return clusterName; }

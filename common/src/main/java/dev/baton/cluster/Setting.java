@@ -85,12 +85,8 @@ public final class Setting<T> {
 
   // ------------------------------------------------------------------ kinds of setting
 
-  private static Setting<String> of(String name, String type, String def, String doc, Function<String, String> check) {
-    return new Setting<>(name, type, def, doc, EnumSet.allOf(Container.class), true, check);
-  }
-
   static Setting<String> text(String name, String def, String doc) {
-    return of(name, "text", def, doc, v -> v);
+    return checked(name, "text", def, doc, v -> v);
   }
 
   static Setting<Integer> integer(String name, int def, int min, int max, String doc) {
@@ -139,7 +135,7 @@ public final class Setting<T> {
 
   /** Text checked by {@code check}, which throws a {@link ClusterConfigException} for a bad value. */
   static Setting<String> checked(String name, String type, String def, String doc, Function<String, String> check) {
-    return of(name, type, def, doc, check);
+    return new Setting<>(name, type, def, doc, EnumSet.allOf(Container.class), true, check);
   }
 
   private static String[] names(Enum<?>[] values) {

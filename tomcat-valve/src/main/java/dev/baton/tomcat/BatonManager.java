@@ -82,11 +82,12 @@ public class BatonManager extends ManagerBase {
   }
 
   /**
-   * The settings this manager runs with: its cluster element's, then its own attributes over them.
+   * The settings this manager runs with (its cluster element's, then its own attributes over them),
+   * checked; takes its own ({@code dirtyPolicy}, {@code maxIdleSwap}) from them.
    *
    * @throws ClusterConfigException naming a bad one
    */
-  Map<String, String> settings() {
+  Map<String, String> readSettings() {
     Map<String, String> s = new LinkedHashMap<>(cluster != null ? cluster.settings() : Map.of());
     s.putAll(ownSettings);
     Settings.check(s, Setting.Container.TOMCAT);
@@ -113,7 +114,7 @@ public class BatonManager extends ManagerBase {
     }
     List<String> allow;
     try {
-      Map<String, String> settings = settings();
+      Map<String, String> settings = readSettings();
       allow = Settings.ATTRIBUTE_ALLOW_LIST.get(settings);
       if (cluster != null) {
         node = cluster.node();

@@ -25,29 +25,29 @@ class BatonManagerSettingsTest {
   void dirtyPolicyIsParsedOrNamedInTheError() {
     BatonManager m = new BatonManager();
     m.setProperty("dirtyPolicy", "set-only");
-    m.settings();
+    m.readSettings();
     assertThat(m.dirtyPolicy()).isEqualTo(DirtyPolicy.SET_ONLY);
     m.setProperty("dirtyPolicy", "ACCESSED");
-    m.settings();
+    m.readSettings();
     assertThat(m.dirtyPolicy()).isEqualTo(DirtyPolicy.ACCESSED);
     m.setProperty("dirtyPolicy", "sometimes");
-    assertThatThrownBy(m::settings).isInstanceOf(ClusterConfigException.class).hasMessageContaining("dirtyPolicy");
+    assertThatThrownBy(m::readSettings).isInstanceOf(ClusterConfigException.class).hasMessageContaining("dirtyPolicy");
   }
 
   @Test
   void maxIdleSwapIsSecondsOrNamedInTheError() {
     BatonManager m = new BatonManager();
-    m.settings();
+    m.readSettings();
     assertThat(m.swapsOut()).as("never, by default").isFalse();
     m.setProperty("maxIdleSwap", " 0 ");
-    m.settings();
+    m.readSettings();
     assertThat(m.swapsOut()).isTrue();
     m.setProperty("maxIdleSwap", "-1");
-    m.settings();
+    m.readSettings();
     assertThat(m.swapsOut()).isFalse();
     for (String bad : List.of("-2", "soon")) {
       m.setProperty("maxIdleSwap", bad);
-      assertThatThrownBy(m::settings).as(bad)
+      assertThatThrownBy(m::readSettings).as(bad)
           .isInstanceOf(ClusterConfigException.class).hasMessageContaining("maxIdleSwap").hasMessageContaining("-1");
     }
   }
@@ -60,11 +60,11 @@ class BatonManagerSettingsTest {
     c.setProperty("maxIdleSwap", "0");
     BatonManager m = (BatonManager) c.createManager("ctx");
     assertThat(c.getClusterName()).isEqualTo("shop");
-    assertThat(m.settings()).containsEntry("clusterName", "shop");
+    assertThat(m.readSettings()).containsEntry("clusterName", "shop");
     assertThat(m.dirtyPolicy()).isEqualTo(DirtyPolicy.SET_ONLY);
     assertThat(m.swapsOut()).isTrue();
     m.setProperty("dirtyPolicy", "accessed");
-    m.settings();
+    m.readSettings();
     assertThat(m.dirtyPolicy()).isEqualTo(DirtyPolicy.ACCESSED);
   }
 
@@ -72,6 +72,6 @@ class BatonManagerSettingsTest {
   void anAttributeThatIsNoSettingFailsTheStartWithItsName() {
     BatonManager m = new BatonManager();
     m.setProperty("writeMod", "sync");
-    assertThatThrownBy(m::settings).isInstanceOf(ClusterConfigException.class).hasMessageContaining("writeMod");
+    assertThatThrownBy(m::readSettings).isInstanceOf(ClusterConfigException.class).hasMessageContaining("writeMod");
   }
 }
