@@ -30,7 +30,7 @@ jetty.session.flushOnResponseCommit?=true
 ## Baton settings (docs/configuration.md). Every one has a default.
 ## The node name defaults to the worker name (jetty.sessionIdManager.workerName), which must be
 ## stable and unique per node. Make the secret once and give every node the same file:
-##   java -jar lib/baton/baton-jetty-all.jar > etc/baton.secret
+##   java -jar lib/baton/baton-jetty-all.jar keygen etc/baton.secret
 ## generated from dev.baton.cluster.Settings: begin
 ## nodes with the same name (and network settings) form one cluster
 #baton.clusterName=baton

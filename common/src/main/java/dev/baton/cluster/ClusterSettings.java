@@ -9,8 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,7 +40,7 @@ public final class ClusterSettings {
   private final WriteMode writeMode;
   private final Duration syncTimeout;
   private final boolean failOnSyncTimeout;
-  private final byte[] secret;
+  private final List<byte[]> secrets;
   private final Duration pullTimeout;
   private final Duration stateTransferTimeout;
   private final Duration sweepInterval;
@@ -75,7 +77,7 @@ public final class ClusterSettings {
     tlsKeyRotation = Settings.TLS_KEY_ROTATION.get(p);
     tlsTicketLifetime = Settings.TLS_TICKET_LIFETIME.get(p);
     nearCacheBytes = Settings.NEAR_CACHE_BYTES.get(p);
-    secret = readSecret(p);
+    secrets = readSecrets(p);
     upstream = upstreamOf(p);
   }
 
@@ -148,50 +150,66 @@ public final class ClusterSettings {
     return (dot > 0 ? host.substring(0, dot) : host) + "-" + ProcessHandle.current().pid();
   }
 
-  private static byte[] readSecret(Map<String, String> p) {
+  /**
+   * The cluster secrets: one, or during a rotation several (the first seals, every one opens), from
+   * {@code secret} (comma-separated) or {@code secretFile} (one per line; {@code #} starts a
+   * comment); none in a plaintext cluster.
+   */
+  private static List<byte[]> readSecrets(Map<String, String> p) {
     if (Settings.ENCRYPTION.get(p) == Settings.Encryption.NONE) {
-      return null;
+      return List.of();
     }
-    String b64 = Settings.SECRET.get(p);
+    String inline = Settings.SECRET.get(p);
     String file = Settings.SECRET_FILE.get(p);
-    if (b64 != null && file != null) {
+    if (inline != null && file != null) {
       throw new ClusterConfigException("secret", "both secret and secretFile are set", "set only one of them");
     }
-    String tool = "java -jar <baton jar>";
+    String tool = "java -jar <baton jar> keygen <file>";
+    List<String> encoded = new ArrayList<>();
     if (file != null) {
       try {
-        b64 = Files.readString(Path.of(file)).trim();
+        encoded.addAll(SecretFile.read(Path.of(file)));
       } catch (IOException e) {
         throw new ClusterConfigException("secretFile", "cannot read " + file + " (" + e.getMessage() + ")",
-            "point it to a readable file made by '" + tool + " > " + file + "'");
+            "point it to a readable file made by '" + tool + "'");
+      }
+    } else if (inline != null) {
+      for (String part : inline.split(",")) {
+        if (!part.isBlank()) {
+          encoded.add(part.strip());
+        }
       }
     }
-    if (b64 == null) {
+    if (encoded.isEmpty()) {
       throw new ClusterConfigException("secret", "no cluster secret: cluster traffic is encrypted and authenticated by default",
-          "generate one with '" + tool + " > baton.secret' and set secretFile, "
+          "make one with '" + tool + "' and set secretFile to it, "
               + "or set encryption=none to run in plaintext (not for production)");
     }
     String setting = file != null ? "secretFile" : "secret";
-    byte[] s;
-    try {
-      s = Base64.getDecoder().decode(b64);
-    } catch (IllegalArgumentException e) {
-      throw new ClusterConfigException(setting, "the secret is not base64", "use the output of '" + tool + "'");
+    List<byte[]> out = new ArrayList<>();
+    for (String b64 : encoded) {
+      byte[] s;
+      try {
+        s = Base64.getDecoder().decode(b64);
+      } catch (IllegalArgumentException e) {
+        throw new ClusterConfigException(setting, "a secret is not base64", "use what '" + tool + "' writes");
+      }
+      if (s.length < 32) {
+        throw new ClusterConfigException(setting, "a secret has " + s.length + " bytes, at least 32 are needed",
+            "use what '" + tool + "' writes");
+      }
+      out.add(s);
     }
-    if (s.length < 32) {
-      throw new ClusterConfigException(setting, "the secret has " + s.length + " bytes, at least 32 are needed",
-          "use the output of '" + tool + "'");
-    }
-    return s;
+    return List.copyOf(out);
   }
 
   /**
-   * The hash that places keys: the same on every node of the cluster, seeded from the secret (so
-   * that outsiders cannot predict where a key lives), or from the cluster name in plaintext.
+   * The hash that places keys: the same on every node of the cluster, whatever secrets each holds
+   * while a new one is rolled through it, so seeded from the cluster name. (Outsiders can predict
+   * where a key lives, but not insert one: session, TLS and single sign-on ids are the server's.)
    */
   public BuzHash keyHash() {
-    return BuzHash.withSeed(secret != null ? new KeyMaterial(secret).hashSeed()
-        : ("baton-plaintext/" + clusterName).getBytes(StandardCharsets.UTF_8));
+    return BuzHash.withSeed(("baton-placement/" + clusterName).getBytes(StandardCharsets.UTF_8));
   }
 
   public String clusterName() { return clusterName; }
@@ -208,9 +226,11 @@ public final class ClusterSettings {
   public WriteMode writeMode() { return writeMode; }
   public Duration syncTimeout() { return syncTimeout; }
   public boolean failOnSyncTimeout() { return failOnSyncTimeout; }
-  /** The cluster secret, or null when the operator opted out of encryption. */
-  byte[] secret() { return secret == null ? null : secret.clone(); }
-  public boolean encrypted() { return secret != null; }
+  /** The keys of each cluster secret, the sealing one first; empty when the operator opted out of encryption. */
+  List<KeyMaterial> keys() {
+    return secrets.stream().map(s -> new KeyMaterial(s, clusterName)).toList();
+  }
+  public boolean encrypted() { return !secrets.isEmpty(); }
   public Duration pullTimeout() { return pullTimeout; }
   public Duration stateTransferTimeout() { return stateTransferTimeout; }
   public Duration sweepInterval() { return sweepInterval; }

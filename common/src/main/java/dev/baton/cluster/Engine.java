@@ -4,6 +4,7 @@ import dev.baton.hash.BuzHash;
 import dev.baton.state.HybridClock;
 import dev.baton.state.StateEntry;
 import dev.baton.state.StateKind;
+import dev.baton.wire.Envelope;
 import dev.baton.wire.Frames;
 import dev.baton.wire.KeyMaterial;
 import java.lang.System.Logger.Level;
@@ -29,8 +30,12 @@ final class Engine implements ClusterNode {
   /** Makes the transport of a node. */
   @FunctionalInterface
   interface TransportFactory {
-    /** @param authKey the AUTH key derived from the secret; null in plaintext clusters */
-    Transport create(ClusterSettings settings, byte[] authKey) throws Exception;
+    /**
+     * @param keys the keys of the cluster's secrets, the sealing one first; empty in plaintext
+     * @param refused told of every unit from the network the envelope refused
+     */
+    Transport create(ClusterSettings settings, List<KeyMaterial> keys, Consumer<Envelope.RejectedException> refused)
+        throws Exception;
   }
 
   static final TransportFactory JGROUPS = JGroupsTransport::new;
@@ -52,23 +57,25 @@ final class Engine implements ClusterNode {
   private final Rebalancer rebalancer;
   private final TouchBatcher touches;
   private final ScheduledExecutorService scheduler;
+  private final RateLimitedLog refusals;
   private UpstreamLink upstream;
 
   private Engine(ClusterSettings settings, TransportFactory transports) throws Exception {
     this.settings = settings;
     this.transports = transports;
     String name = settings.nodeName();
-    KeyMaterial keys = settings.encrypted() ? new KeyMaterial(settings.secret()) : null;
+    List<KeyMaterial> keys = settings.keys();
     BuzHash hash = settings.keyHash();
-    if (keys == null) {
+    if (keys.isEmpty()) {
       LOG.log(Level.WARNING, "Baton cluster '" + settings.clusterName() + "' runs with encryption=none: "
           + "session data, logins and TLS keys cross the network in plaintext and any host that can reach "
           + "the cluster's ports can join it");
     }
     this.nodeId = (int) hash.hash(name.getBytes(StandardCharsets.UTF_8));
-    this.frames = keys != null ? Frames.sealed(keys.sealMaster()) : Frames.plaintext();
-    this.transport = transports.create(settings, keys != null ? keys.authKey() : null);
+    this.frames = keys.isEmpty() ? Frames.plaintext() : Frames.sealed(keys.get(0).sealMaster());
     RateLimitedLog log = new RateLimitedLog(LOG, "[" + name + "] ");
+    this.refusals = new RateLimitedLog(LOG, "[" + name + "] ");
+    this.transport = transports.create(settings, keys, this::refused);
     HybridClock clock = new HybridClock();
     this.view = new ClusterView(settings.topology(), settings.owners(), hash);
     this.store = new LocalStore(settings, hash, clock, nodeId, view);
@@ -160,6 +167,12 @@ final class Engine implements ClusterNode {
 
   Transport transport() {
     return transport;
+  }
+
+  /** A unit from the network that its envelope refused: counted by cause; the log says who sent it, never what. */
+  private void refused(Envelope.RejectedException e) {
+    metrics.refused(e.rejection());
+    refusals.warn("refused a unit from the network (" + e.rejection() + "): " + e.getMessage());
   }
 
   private void sweep() {

@@ -15,10 +15,14 @@ import org.jgroups.BytesMessage;
 import org.jgroups.Header;
 import org.jgroups.Message;
 import org.jgroups.MessageFactory;
+import org.jgroups.ObjectMessage;
+import org.jgroups.conf.ClassConfigurator;
 import org.jgroups.blocks.RequestCorrelator;
 import org.jgroups.protocols.Frag3Header;
 import org.jgroups.protocols.FragHeader;
 import org.jgroups.util.ByteArrayDataInputStream;
+import org.jgroups.util.ObjectWrapperSerializable;
+import org.jgroups.util.SizeStreamable;
 
 /**
  * The JGroups message a node sends its frames in: a {@link BytesMessage} of the frame, except how
@@ -55,6 +59,7 @@ final class FrameMessage extends BytesMessage {
     if (registered) {
       return;
     }
+    NoObjectMessages.install();
     try {
       MessageFactory.register(TYPE, FrameMessage::new);
     } catch (IllegalArgumentException taken) {
@@ -136,6 +141,50 @@ final class FrameMessage extends BytesMessage {
       return true;
     } catch (MalformedMessageException unread) {
       return false; // read again, and judged, by the handler
+    }
+  }
+
+  /**
+   * The payload as bytes, never deserialized: JGroups takes a reply's payload this way, and a reply
+   * whose sender marked it serialized (an exception a handler threw, or a forgery) counts as no
+   * reply at all.
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> T getObject(ClassLoader loader) {
+    return array == null || isFlagSet(Flag.SERIALIZED) ? null : (T) getBytes();
+  }
+
+  /**
+   * JGroups' object message carries one of JGroups' own streamable types (its retransmission
+   * requests and stability digests use it), or an object it serialized: its payload then names any
+   * class, instantiated by name, or wraps a Java-serialized object read with a plain
+   * {@code ObjectInputStream}. Baton never sends those two, so none is read: its type makes a
+   * message that reads the registered JGroups types only and refuses the rest before any of it is
+   * parsed; the transport drops the message.
+   */
+  private static final class NoObjectMessages extends MessageFactory {
+    static void install() {
+      creators[Message.OBJ_MSG] = StreamablesOnly::new;
+    }
+  }
+
+  private static final class StreamablesOnly extends ObjectMessage {
+    private static final short SERIALIZED = ClassConfigurator.getMagicNumber(ObjectWrapperSerializable.class);
+
+    @Override
+    public void readPayload(DataInput in) throws IOException, ClassNotFoundException {
+      if (in.readByte() == 0) {
+        return; // no payload
+      }
+      short magic = in.readShort();
+      if (magic == -1 || magic == SERIALIZED) {
+        throw new IOException("a JGroups object message with a " + (magic == -1 ? "class named" : "Java-serialized")
+            + " payload is refused");
+      }
+      SizeStreamable payload = ClassConfigurator.create(magic);
+      payload.readFrom(in);
+      obj = payload;
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.baton.cluster;
 
+import dev.baton.wire.Envelope;
+import dev.baton.wire.KeyMaterial;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.HashMap;
@@ -8,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.jgroups.Address;
 import org.jgroups.JChannel;
 import org.jgroups.Message;
@@ -38,10 +41,18 @@ final class JGroupsTransport implements Transport {
   private final JChannel channel;
   private MessageDispatcher dispatcher;
 
-  /** @param authKey the key of the AUTH token; null in plaintext clusters */
-  JGroupsTransport(ClusterSettings settings, byte[] authKey) throws Exception {
+  /**
+   * @param keys the keys of the cluster's secrets, the sealing one first; empty in a plaintext cluster
+   * @param refused told of every datagram or frame the envelope refused
+   */
+  JGroupsTransport(ClusterSettings settings, List<KeyMaterial> keys, Consumer<Envelope.RejectedException> refused)
+      throws Exception {
     this.settings = settings;
-    this.channel = ChannelFactory.create(settings, authKey);
+    this.channel = ChannelFactory.create(settings, keys.isEmpty() ? null : keys.get(0));
+    if (!keys.isEmpty()) {
+      ((SealedTransport) channel.getProtocolStack().getTransport())
+          .seal(new Envelope(keys.stream().map(KeyMaterial::envelopeMaster).toList()), refused);
+    }
     String name = settings.nodeName();
     byte[] role = settings.role() == ClusterSettings.Role.REPOSITORY ? REPOSITORY : EDGE;
     channel.name(name);
@@ -142,11 +153,12 @@ final class JGroupsTransport implements Transport {
     channel.close();
   }
 
-  /** The replies of an acknowledged multicast. */
+  /** The replies of an acknowledged multicast: only {@link Transport#ACK} acknowledges. */
   private record RspAcks(RspList<Object> rsps) implements Acks {
     @Override
     public boolean received(Address member) {
-      return rsps.isReceived(member);
+      Rsp<Object> r = rsps.get(member);
+      return r != null && r.wasReceived() && r.getValue() instanceof byte[] b && b.length == 0;
     }
 
     @Override

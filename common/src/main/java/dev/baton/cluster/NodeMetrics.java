@@ -1,5 +1,6 @@
 package dev.baton.cluster;
 
+import dev.baton.wire.Envelope;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
@@ -31,6 +32,7 @@ public final class NodeMetrics implements NodeMetricsMXBean {
   final LongAdder deltasSent = new LongAdder();
   final LongAdder deltasApplied = new LongAdder();
   final LongAdder deltaFallbacks = new LongAdder();
+  private final LongAdder[] refused = new LongAdder[Envelope.Rejection.values().length];
 
   private final LongSupplier retransmissions;
   private final LongSupplier ownedEntries;
@@ -48,6 +50,14 @@ public final class NodeMetrics implements NodeMetricsMXBean {
     this.nearEntries = nearEntries;
     this.nearBytes = nearBytes;
     this.members = members;
+    for (int i = 0; i < refused.length; i++) {
+      refused[i] = new LongAdder();
+    }
+  }
+
+  /** A unit from the network refused by its envelope. */
+  void refused(Envelope.Rejection why) {
+    refused[why.ordinal()].increment();
   }
 
   /** Shows these counters in the platform MBean server; a failure is logged, not thrown. */
@@ -98,6 +108,11 @@ public final class NodeMetrics implements NodeMetricsMXBean {
   @Override public long getNearEntries() { return nearEntries.getAsLong(); }
   @Override public long getNearBytes() { return nearBytes.getAsLong(); }
   @Override public int getMembers() { return members.getAsInt(); }
+  @Override public long getRefusedMalformed() { return refused[Envelope.Rejection.MALFORMED.ordinal()].sum(); }
+  @Override public long getRefusedUnknownKey() { return refused[Envelope.Rejection.UNKNOWN_KEY.ordinal()].sum(); }
+  @Override public long getRefusedForged() { return refused[Envelope.Rejection.FORGED.ordinal()].sum(); }
+  @Override public long getRefusedReplayed() { return refused[Envelope.Rejection.REPLAYED.ordinal()].sum(); }
+  @Override public long getRefusedStale() { return refused[Envelope.Rejection.STALE.ordinal()].sum(); }
 
   @Override
   public String toString() {

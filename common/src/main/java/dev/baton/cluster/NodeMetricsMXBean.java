@@ -26,4 +26,14 @@ public interface NodeMetricsMXBean {
   long getNearEntries();
   long getNearBytes();
   int getMembers();
+  /** Datagrams and frames refused before anything in them was parsed: too short, or not Baton's envelope. */
+  long getRefusedMalformed();
+  /** Refused: sealed with a key this node does not hold (another secret, another cluster). */
+  long getRefusedUnknownKey();
+  /** Refused: did not authenticate (forged or tampered). */
+  long getRefusedForged();
+  /** Refused: a unit already accepted once (a replay or a duplicate). */
+  long getRefusedReplayed();
+  /** Refused: its time too far from this node's clock, or its counter too far behind its sender's. */
+  long getRefusedStale();
 }

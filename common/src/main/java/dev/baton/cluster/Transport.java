@@ -82,7 +82,7 @@ interface Transport extends AutoCloseable {
 
   /** Who answered a multicast that asked for acknowledgements. */
   interface Acks {
-    /** {@code member} replied. */
+    /** {@code member} acknowledged: replied {@link #ACK} (a member that refused the frame replies nothing). */
     boolean received(Address member);
 
     /** {@code member} was suspected or left before replying. */

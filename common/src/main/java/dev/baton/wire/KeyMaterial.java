@@ -7,21 +7,22 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Keys derived from the cluster secret with HKDF-SHA256 (RFC 5869), one per purpose, so that no two
- * uses share a key: the JGroups membership (AUTH) key, the state-sealing master key and the
- * BUZhash seed (which keeps key placement unpredictable to outsiders).
+ * Keys derived from a cluster secret with HKDF-SHA256 (RFC 5869), one per purpose and per cluster
+ * (the cluster name is part of every derivation), so that no two uses share a key and one secret
+ * given to two clusters makes two trust domains: the JGroups membership (AUTH) key, and the master
+ * of the {@link Envelope} every unit on the wire is sealed in.
  */
 public final class KeyMaterial {
 
   private final byte[] authKey;
+  private final byte[] envelopeMaster;
   private final byte[] sealMaster;
-  private final byte[] hashSeed;
 
-  public KeyMaterial(byte[] secret) {
+  public KeyMaterial(byte[] secret, String clusterName) {
     byte[] prk = hmac(new byte[32], secret);
-    this.authKey = expand(prk, "baton/jgroups-auth", 32);
-    this.sealMaster = expand(prk, "baton/state-seal", 32);
-    this.hashSeed = expand(prk, "baton/buzhash-seed", 32);
+    this.authKey = expand(prk, "baton/jgroups-auth/" + clusterName, 32);
+    this.envelopeMaster = expand(prk, "baton/envelope/" + clusterName, 32);
+    this.sealMaster = expand(prk, "baton/state-seal/" + clusterName, 32);
     Arrays.fill(prk, (byte) 0);
   }
 
@@ -30,14 +31,14 @@ public final class KeyMaterial {
     return authKey.clone();
   }
 
-  /** Master key from which each sender derives its AES-256-GCM sealing key. */
+  /** Master key from which each sender derives the AES-256-GCM key that seals its frames. */
   public byte[] sealMaster() {
     return sealMaster.clone();
   }
 
-  /** Seed of the cluster's BUZhash table. */
-  public byte[] hashSeed() {
-    return hashSeed.clone();
+  /** Master of the envelope keys: each sender derives its AES-256-GCM key from it. */
+  public byte[] envelopeMaster() {
+    return envelopeMaster.clone();
   }
 
   /** HMAC-SHA256 of the concatenated {@code parts} under {@code key}. */
@@ -56,7 +57,7 @@ public final class KeyMaterial {
 
   private static byte[] expand(byte[] prk, String info, int length) {
     // One HKDF-Expand block suffices for up to 32 bytes.
-    byte[] t = hmac(prk, info.getBytes(StandardCharsets.US_ASCII), new byte[] {1});
+    byte[] t = hmac(prk, info.getBytes(StandardCharsets.UTF_8), new byte[] {1});
     return Arrays.copyOf(t, length);
   }
 }

@@ -41,7 +41,7 @@ final class InMemoryNetwork implements AutoCloseable {
 
   /** Transports on this network, for {@link Engine#start}. */
   Engine.TransportFactory transports() {
-    return (settings, authKey) -> new Member(settings);
+    return (settings, keys, refused) -> new Member(settings);
   }
 
   /** Splits the members into groups by node name; each hears only its own. */
@@ -217,8 +217,9 @@ final class InMemoryNetwork implements AutoCloseable {
       }
       for (Member m : to) {
         m.receiver.execute(() -> {
-          m.inbound.frame(address, frame, 0, frame.length);
-          received.add(m.address);
+          if (m.inbound.frame(address, frame, 0, frame.length) == ACK) {
+            received.add(m.address);
+          }
           if (waiting.remove(m.address) && waiting.isEmpty()) {
             done.complete(acks);
           }

@@ -100,6 +100,23 @@ public final class TestClusters {
     return ((JGroupsTransport) ((Engine) node).transport()).channel();
   }
 
+  /**
+   * A bare JGroups channel that a node of {@code cluster} could use (its sealed transport and AUTH,
+   * keyed from the secret), without Baton on top: a member that may send whatever it likes.
+   */
+  static org.jgroups.JChannel memberChannel(Map<String, String> cluster, String name) throws Exception {
+    Map<String, String> p = new LinkedHashMap<>(cluster);
+    p.put("nodeName", name);
+    ClusterSettings s = ClusterSettings.from(p);
+    org.jgroups.JChannel ch = ChannelFactory.create(s, s.encrypted() ? s.keys().get(0) : null);
+    if (s.encrypted()) {
+      ((SealedTransport) ch.getProtocolStack().getTransport()).seal(new dev.baton.wire.Envelope(
+          s.keys().stream().map(dev.baton.wire.KeyMaterial::envelopeMaster).toList()), e -> { });
+    }
+    ch.name(name);
+    return ch;
+  }
+
   /** The table of entries a node owns, for tests that need a node to lose a copy. */
   static dev.baton.cache.StateTable ownedTable(ClusterNode node) {
     return ((Engine) node).store().owned();

@@ -140,13 +140,15 @@ public final class ServerNode implements AutoCloseable {
   }
 
   /**
-   * Makes a cluster secret with a Baton jar's own command ({@code java -jar <jar> > secret}), as
-   * README tells a user to.
+   * Makes a cluster secret file with a Baton jar's own command ({@code java -jar <jar> keygen
+   * <file>}), as the install guides tell a user to. The file is copied to the other nodes of a test
+   * cluster with its owner-only permissions ({@link #copyTree} and {@link Files#copy} keep them).
    */
   public static Path makeSecret(Path jar, Path secret) throws IOException, InterruptedException {
     Files.createDirectories(secret.getParent());
+    Files.deleteIfExists(secret);
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-        jar.toString()).redirectOutput(secret.toFile()).start();
+        jar.toString(), "keygen", secret.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     if (p.waitFor() != 0) {
       throw new IllegalStateException(jar + " could not make a secret");
     }

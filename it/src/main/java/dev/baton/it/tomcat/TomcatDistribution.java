@@ -46,7 +46,7 @@ public final class TomcatDistribution {
     Files.copy(dropin, home.resolve("lib").resolve("baton-tomcat-all.jar"), StandardCopyOption.REPLACE_EXISTING);
     this.secret = runDir.resolve("baton.secret");
     if (!Files.exists(secret)) {
-      ServerNode.makeSecret(dropin, secret); // docs/install-tomcat.md: java -jar baton-tomcat-all.jar > baton.secret
+      ServerNode.makeSecret(dropin, secret); // docs/install-tomcat.md: java -jar baton-tomcat-all.jar keygen baton.secret
     }
   }
 
