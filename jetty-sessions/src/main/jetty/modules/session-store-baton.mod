@@ -82,8 +82,12 @@ baton.secretFile=${jetty.base}/etc/baton.secret
 #baton.tlsKeyRotation=3600000
 ## how long a ticket stays decryptable after its key stopped encrypting; at least the connectors' TLS session timeout
 #baton.tlsTicketLifetime=86400000
+## the largest a session attribute may be serialized; setting a bigger one fails at once, naming it
+#baton.attributeMaxBytes=1048576
 ## classes or packages session attributes may hold (com.shop.*, com.shop.**), added to the JDK value types; anything else is refused before any of its code runs
 #baton.attributeAllowList=
+## on lets web applications' own classes obtain the cluster node (it holds every session and key); off refuses them
+#baton.webAppAccess=off
 ## A tiered repository: the repository cluster above it (each setting as above, prefixed upstream.)
 #baton.upstream.clusterName=
 #baton.upstream.nodeName=

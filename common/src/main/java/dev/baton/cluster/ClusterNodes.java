@@ -5,7 +5,9 @@ import java.util.Map;
 
 /**
  * The JVM's cluster nodes, one per cluster name, shared by every web application that uses it: the
- * first {@link #acquire} starts the node, the last {@link #release} stops it.
+ * first {@link #acquire} starts the node, the last {@link #release} stops it. Only the container and
+ * Baton's adapters may acquire one; a web application's own classes are refused unless the
+ * operator set {@code webAppAccess=on}.
  */
 public final class ClusterNodes {
 
@@ -20,9 +22,13 @@ public final class ClusterNodes {
    * node; their settings must name the same node.
    *
    * @throws ClusterConfigException if a node of that cluster already runs under another name
+   * @throws SecurityException if a web application's class asks, and the operator did not allow it
    */
   public static synchronized ClusterNode acquire(ClusterSettings settings) throws Exception {
     Shared s = NODES.get(settings.clusterName());
+    // Whether web applications may have the node is the running node's operator's to say, not theirs.
+    CallerCheck.requireContainer("the node of cluster '" + settings.clusterName() + "'",
+        s != null && s.node().settings().webAppAccess());
     if (s == null) {
       s = new Shared(ClusterNode.start(settings), 0);
     } else if (!s.node().settings().nodeName().equals(settings.nodeName())) {

@@ -49,6 +49,10 @@ public final class ClusterSettings {
   private final Duration tlsKeyRotation;
   private final Duration tlsTicketLifetime;
   private final long nearCacheBytes;
+  private final Duration tlsSessionCacheTimeout;
+  private final long tlsSessionCacheBytes;
+  private final long attributeMaxBytes;
+  private final boolean webAppAccess;
   private final ClusterSettings upstream;
 
   private ClusterSettings(Map<String, String> p) {
@@ -77,6 +81,10 @@ public final class ClusterSettings {
     tlsKeyRotation = Settings.TLS_KEY_ROTATION.get(p);
     tlsTicketLifetime = Settings.TLS_TICKET_LIFETIME.get(p);
     nearCacheBytes = Settings.NEAR_CACHE_BYTES.get(p);
+    tlsSessionCacheTimeout = Settings.TLS_SESSION_CACHE_TIMEOUT.get(p);
+    tlsSessionCacheBytes = Settings.TLS_SESSION_CACHE_BYTES.get(p);
+    attributeMaxBytes = Settings.ATTRIBUTE_MAX_BYTES.get(p);
+    webAppAccess = Settings.WEB_APP_ACCESS.get(p);
     secrets = readSecrets(p);
     upstream = upstreamOf(p);
   }
@@ -239,6 +247,11 @@ public final class ClusterSettings {
   public Duration tlsKeyRotation() { return tlsKeyRotation; }
   public Duration tlsTicketLifetime() { return tlsTicketLifetime; }
   public long nearCacheBytes() { return nearCacheBytes; }
+  public Duration tlsSessionCacheTimeout() { return tlsSessionCacheTimeout; }
+  public long tlsSessionCacheBytes() { return tlsSessionCacheBytes; }
+  public long attributeMaxBytes() { return attributeMaxBytes; }
+  /** Whether web applications' own classes may obtain this node ({@link ClusterNodes}). */
+  public boolean webAppAccess() { return webAppAccess; }
   /** Settings of the higher repository cluster, or null. */
   public ClusterSettings upstream() { return upstream; }
 

@@ -5,7 +5,6 @@ import dev.baton.state.HybridClock;
 import dev.baton.state.StateEntry;
 import dev.baton.state.StateKind;
 import dev.baton.wire.Envelope;
-import dev.baton.wire.Frames;
 import dev.baton.wire.KeyMaterial;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -34,7 +34,7 @@ final class Engine implements ClusterNode {
      * @param keys the keys of the cluster's secrets, the sealing one first; empty in plaintext
      * @param refused told of every unit from the network the envelope refused
      */
-    Transport create(ClusterSettings settings, List<KeyMaterial> keys, Consumer<Envelope.RejectedException> refused)
+    Transport create(ClusterSettings settings, List<KeyMaterial> keys, BiConsumer<Envelope.RejectedException, Object> refused)
         throws Exception;
   }
 
@@ -45,7 +45,6 @@ final class Engine implements ClusterNode {
   private final ClusterSettings settings;
   private final TransportFactory transports;
   private final int nodeId;
-  private final Frames frames;
   private final Transport transport;
   private final NodeMetrics metrics;
   private final ClusterView view;
@@ -72,7 +71,6 @@ final class Engine implements ClusterNode {
           + "the cluster's ports can join it");
     }
     this.nodeId = (int) hash.hash(name.getBytes(StandardCharsets.UTF_8));
-    this.frames = keys.isEmpty() ? Frames.plaintext() : Frames.sealed(keys.get(0).sealMaster());
     RateLimitedLog log = new RateLimitedLog(LOG, "[" + name + "] ");
     this.refusals = new RateLimitedLog(LOG, "[" + name + "] ");
     this.transport = transports.create(settings, keys, this::refused);
@@ -84,7 +82,7 @@ final class Engine implements ClusterNode {
           Membership m = view.current();
           return m == null ? 0 : m.members().size();
         });
-    this.sender = new WriteSender(name, frames, WriteSender.maxBatchBytes(transport.fragmentSize()),
+    this.sender = new WriteSender(name, WriteSender.maxBatchBytes(transport.fragmentSize()),
         (frame, ackFrom, onlySync) -> {
           if (ackFrom.isEmpty()) {
             transport.multicast(frame);
@@ -93,10 +91,10 @@ final class Engine implements ClusterNode {
           return transport.multicastAcked(frame, ackFrom, onlySync);
         }, metrics, ex -> log.warn("could not send a write: " + ex));
     this.writes = new WritePath(settings, view, store, sender, metrics, log);
-    this.receiver = new ReceivePath(frames, view, store, clock, metrics, log);
-    this.puller = new Puller(settings, view, store, transport, frames, metrics, log);
-    this.rebalancer = new Rebalancer(name, view, store, transport, frames, metrics, log);
-    this.touches = new TouchBatcher(view, store, transport, frames, metrics, log);
+    this.receiver = new ReceivePath(view, store, clock, metrics, log);
+    this.puller = new Puller(settings, view, store, transport, metrics, log);
+    this.rebalancer = new Rebalancer(name, view, store, transport, metrics, log);
+    this.touches = new TouchBatcher(view, store, transport, metrics, log);
     this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("baton-sweep-" + name));
   }
 
@@ -170,9 +168,9 @@ final class Engine implements ClusterNode {
   }
 
   /** A unit from the network that its envelope refused: counted by cause; the log says who sent it, never what. */
-  private void refused(Envelope.RejectedException e) {
+  private void refused(Envelope.RejectedException e, Object from) {
     metrics.refused(e.rejection());
-    refusals.warn("refused a unit from the network (" + e.rejection() + "): " + e.getMessage());
+    refusals.warn(() -> "refused a unit from " + from + " (" + e.rejection() + "): " + e.getMessage());
   }
 
   private void sweep() {
@@ -193,7 +191,6 @@ final class Engine implements ClusterNode {
       upstream.close();
     }
     transport.close();
-    frames.close();
     metrics.unregister();
   }
 

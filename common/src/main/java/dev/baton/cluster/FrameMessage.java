@@ -30,14 +30,15 @@ import org.jgroups.util.SizeStreamable;
  * buffer JGroups received it in, each value into an array of its own: a {@code BytesMessage} would
  * first copy the whole payload (up to a full batch) into a new array, and the writes would be read
  * from there. Anything else is kept as bytes, as a {@code BytesMessage} keeps them, for
- * {@link dev.baton.wire.Frames#open} to open and judge: a sealed frame, a frame of anything but writes, a reply
+ * {@link dev.baton.wire.Frames#open} to open and judge: a frame of anything but writes, a reply
  * (JGroups makes replies of their request's type, and the requester takes the reply's bytes), a
  * fragment of a large message (FRAG2 and its kin put it together from the bytes), and a frame that
  * does not read as writes (then the handler reads it again, and rejects and counts it).
  *
- * <p>Sealed frames are not opened here: the node whose key opens them is not known yet, and opening
- * them here measured no faster (the cipher, not the copy, is their cost). Writes are read with
- * {@link CodecLimits#DEFAULT} for the same reason; the handler checks them against its own limits.
+ * <p>In an encrypted cluster the datagram was opened by the transport before this reads it
+ * ({@link SealedTransport}), so frames are plaintext here in every cluster. Writes are read with
+ * {@link CodecLimits#DEFAULT}: the node whose limits apply is not known yet; the handler checks them
+ * against its own.
  */
 final class FrameMessage extends BytesMessage {
 
@@ -133,7 +134,7 @@ final class FrameMessage extends BytesMessage {
     }
     try {
       int type = new WireReader(buf, off, len).readHeader();
-      if (!ClusterMessages.carriesWrites(type)) { // nor does a sealed type: its flag is set
+      if (!ClusterMessages.carriesWrites(type)) {
         return false;
       }
       writes = ClusterMessages.readWrites(type, buf, off + WireFormat.HEADER_BYTES, len - WireFormat.HEADER_BYTES,

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.jgroups.Address;
 import org.jgroups.JChannel;
 import org.jgroups.Message;
@@ -45,7 +45,7 @@ final class JGroupsTransport implements Transport {
    * @param keys the keys of the cluster's secrets, the sealing one first; empty in a plaintext cluster
    * @param refused told of every datagram or frame the envelope refused
    */
-  JGroupsTransport(ClusterSettings settings, List<KeyMaterial> keys, Consumer<Envelope.RejectedException> refused)
+  JGroupsTransport(ClusterSettings settings, List<KeyMaterial> keys, BiConsumer<Envelope.RejectedException, Object> refused)
       throws Exception {
     this.settings = settings;
     this.channel = ChannelFactory.create(settings, keys.isEmpty() ? null : keys.get(0));

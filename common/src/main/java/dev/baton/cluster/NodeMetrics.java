@@ -25,6 +25,9 @@ public final class NodeMetrics implements NodeMetricsMXBean {
   final LongAdder pulls = new LongAdder();
   final LongAdder pullHits = new LongAdder();
   final LongAdder pullMisses = new LongAdder();
+  final LongAdder pullsAvoided = new LongAdder();
+  final LongAdder pullsNarrowed = new LongAdder();
+  final LongAdder pullsAnswered = new LongAdder();
   final LongAdder hits = new LongAdder();
   final LongAdder misses = new LongAdder();
   final LongAdder rejected = new LongAdder();
@@ -95,6 +98,9 @@ public final class NodeMetrics implements NodeMetricsMXBean {
   @Override public long getPulls() { return pulls.sum(); }
   @Override public long getPullHits() { return pullHits.sum(); }
   @Override public long getPullMisses() { return pullMisses.sum(); }
+  @Override public long getPullsAvoided() { return pullsAvoided.sum(); }
+  @Override public long getPullsNarrowed() { return pullsNarrowed.sum(); }
+  @Override public long getPullsAnswered() { return pullsAnswered.sum(); }
   @Override public long getHits() { return hits.sum(); }
   @Override public long getMisses() { return misses.sum(); }
   @Override public long getRejectedMessages() { return rejected.sum(); }

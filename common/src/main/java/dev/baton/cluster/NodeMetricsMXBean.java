@@ -13,6 +13,12 @@ public interface NodeMetricsMXBean {
   long getPulls();
   long getPullHits();
   long getPullMisses();
+  /** Pulls not made: the id was pulled and found nowhere a moment before ({@code MissedKeys}). */
+  long getPullsAvoided();
+  /** Pulls that asked one member instead of several: misses came faster than 100 a second. */
+  long getPullsNarrowed();
+  /** Other nodes' pulls this node answered (with what it holds, or that it holds nothing). */
+  long getPullsAnswered();
   long getHits();
   long getMisses();
   long getRejectedMessages();

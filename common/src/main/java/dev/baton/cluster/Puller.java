@@ -7,7 +7,6 @@ import dev.baton.wire.ClusterMessages;
 import dev.baton.wire.CodecLimits;
 import dev.baton.wire.Frames;
 import dev.baton.wire.MalformedMessageException;
-import dev.baton.wire.SealException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +16,8 @@ import org.jgroups.Address;
 /**
  * Pull on miss: a node asked for an entry it does not hold asks the members that should hold it
  * (its owners; else every member), keeps the newest answer and caches it; a tiered repository asks
- * the repository above it too. Also answers other nodes' pulls.
+ * the repository above it too. Also answers other nodes' pulls. What made-up ids may cost is
+ * bounded by {@link MissedKeys}.
  */
 final class Puller {
 
@@ -25,20 +25,19 @@ final class Puller {
   private final ClusterView view;
   private final LocalStore store;
   private final Transport transport;
-  private final Frames frames;
   private final NodeMetrics metrics;
   private final RateLimitedLog log;
   private final CodecLimits limits = CodecLimits.DEFAULT;
+  private final MissedKeys missed = new MissedKeys(System::nanoTime);
   private ReceivePath receiver;
   private UpstreamLink upstream;
 
-  Puller(ClusterSettings settings, ClusterView view, LocalStore store, Transport transport, Frames frames,
-      NodeMetrics metrics, RateLimitedLog log) {
+  Puller(ClusterSettings settings, ClusterView view, LocalStore store, Transport transport, NodeMetrics metrics,
+      RateLimitedLog log) {
     this.settings = settings;
     this.view = view;
     this.store = store;
     this.transport = transport;
-    this.frames = frames;
     this.metrics = metrics;
     this.log = log;
   }
@@ -60,29 +59,39 @@ final class Puller {
     if (store.getAny(key) != null) {
       return null; // known to be deleted or expired
     }
-    StateEntry pulled = pull(key);
+    long h = store.hashOf(key);
+    if (missed.recentlyMissed(h)) {
+      metrics.pullsAvoided.increment();
+      return null;
+    }
+    StateEntry pulled = pull(key, h);
     if (pulled == null && upstream != null) {
       pulled = upstream.getOrPull(key);
     }
     if (pulled == null) {
       metrics.pullMisses.increment();
+      missed.missed(h);
       return null;
     }
     metrics.pullHits.increment();
-    store.keep(view.current(), pulled, store.hashOf(key));
+    store.keep(view.current(), pulled, h);
     return store.get(key);
   }
 
-  private StateEntry pull(byte[] key) {
+  private StateEntry pull(byte[] key, long h) {
     Membership m = view.current();
     if (ClusterView.alone(m)) {
       return null;
     }
-    long h = store.hashOf(key);
     List<Address> candidates = view.otherOwners(m, h);
     if (candidates.isEmpty()) {
       candidates = new ArrayList<>(m.members());
       candidates.remove(view.self());
+    }
+    if (candidates.size() > 1 && missed.overBudget()) {
+      // Someone is sending ids nobody holds: one member per id (the same one for the same id).
+      metrics.pullsNarrowed.increment();
+      candidates = List.of(candidates.get((int) Math.floorMod(h, (long) candidates.size())));
     }
     StateEntry newest = pullFrom(key, candidates);
     if (newest != null && newest.isTombstone()) {
@@ -97,7 +106,7 @@ final class Puller {
     metrics.pulls.increment();
     Map<Address, byte[]> replies;
     try {
-      replies = transport.ask(candidates, frames.frame(ClusterMessages.TYPE_PULL, ClusterMessages.pull(key)),
+      replies = transport.ask(candidates, Frames.frame(ClusterMessages.TYPE_PULL, ClusterMessages.pull(key)),
           settings.pullTimeout().toMillis());
     } catch (Exception ex) {
       log.warn("pull failed: " + ex);
@@ -107,13 +116,13 @@ final class Puller {
     for (Map.Entry<Address, byte[]> r : replies.entrySet()) {
       byte[] reply = r.getValue();
       try {
-        Frames.Opened o = frames.open(reply, 0, reply.length);
+        Frames.Opened o = Frames.open(reply, 0, reply.length);
         for (EntryCopy c : ClusterMessages.readEntries(o.buf(), o.off(), o.len(), limits).entries()) {
           if (Arrays.equals(c.key(), key) && (newest == null || Versions.isNewer(c, newest))) {
             newest = c;
           }
         }
-      } catch (MalformedMessageException | SealException ex) {
+      } catch (MalformedMessageException ex) {
         receiver.reject(r.getKey(), ex);
       }
     }
@@ -122,6 +131,7 @@ final class Puller {
 
   /** The frame that answers another node's pull of {@code key}: what this node holds, or null. */
   byte[] answer(byte[] key) {
+    metrics.pullsAnswered.increment();
     StateEntry e = store.getAny(key);
     if (e == null && upstream != null) {
       // A repository answers from the higher repository what it does not hold itself.
@@ -131,7 +141,7 @@ final class Puller {
       return null;
     }
     Membership m = view.current();
-    return frames.frame(ClusterMessages.TYPE_ENTRIES, ClusterMessages.entries(
+    return Frames.frame(ClusterMessages.TYPE_ENTRIES, ClusterMessages.entries(
         ClusterMessages.PURPOSE_PULL_REPLY, m == null ? 0 : m.viewId(), List.of(e)));
   }
 }

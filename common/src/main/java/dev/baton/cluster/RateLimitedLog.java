@@ -2,6 +2,7 @@ package dev.baton.cluster;
 
 import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Warnings about what a stranger or a broken peer can repeat at will (a bad message, an unreadable
@@ -25,10 +26,15 @@ public final class RateLimitedLog {
 
   /** Logs {@code message} as a warning unless a warning of this log was said within the interval. */
   public void warn(String message) {
+    warn(() -> message);
+  }
+
+  /** As {@link #warn(String)}, building the message only if it is said (for what strangers repeat). */
+  public void warn(Supplier<String> message) {
     long now = System.currentTimeMillis();
     long prev = last.get();
     if (now - prev >= INTERVAL_MILLIS && last.compareAndSet(prev, now)) {
-      logger.log(Level.WARNING, prefix + message + " (further warnings are held back for "
+      logger.log(Level.WARNING, prefix + message.get() + " (further warnings are held back for "
           + INTERVAL_MILLIS / 1000 + " s)");
     }
   }

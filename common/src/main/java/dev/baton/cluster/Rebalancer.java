@@ -32,19 +32,17 @@ final class Rebalancer implements AutoCloseable {
   private final ClusterView view;
   private final LocalStore store;
   private final Transport transport;
-  private final Frames frames;
   private final NodeMetrics metrics;
   private final RateLimitedLog log;
   private final JoinGate gate = new JoinGate();
   private final ExecutorService thread;
   private volatile boolean closed;
 
-  Rebalancer(String nodeName, ClusterView view, LocalStore store, Transport transport, Frames frames,
-      NodeMetrics metrics, RateLimitedLog log) {
+  Rebalancer(String nodeName, ClusterView view, LocalStore store, Transport transport, NodeMetrics metrics,
+      RateLimitedLog log) {
     this.view = view;
     this.store = store;
     this.transport = transport;
-    this.frames = frames;
     this.metrics = metrics;
     this.log = log;
     this.thread = Executors.newSingleThreadExecutor(Engine.daemon("baton-rebalance-" + nodeName));
@@ -97,7 +95,7 @@ final class Rebalancer implements AutoCloseable {
       }
     });
     batches.forEach((target, batch) -> push(target, next, batch));
-    byte[] done = frames.frame(ClusterMessages.TYPE_REBALANCE_DONE, ClusterMessages.rebalanceDone(next.viewId()));
+    byte[] done = Frames.frame(ClusterMessages.TYPE_REBALANCE_DONE, ClusterMessages.rebalanceDone(next.viewId()));
     for (Address a : next.members()) {
       if (!a.equals(self) && (prev == null || !prev.contains(a))) {
         unicast(a, done);
@@ -137,7 +135,7 @@ final class Rebalancer implements AutoCloseable {
   }
 
   private void push(Address target, Membership m, List<StateEntry> batch) {
-    byte[] frame = frames.frame(ClusterMessages.TYPE_ENTRIES,
+    byte[] frame = Frames.frame(ClusterMessages.TYPE_ENTRIES,
         ClusterMessages.entries(ClusterMessages.PURPOSE_REBALANCE, m.viewId(), batch));
     metrics.rebalanced.add(batch.size());
     unicast(target, frame);

@@ -9,7 +9,6 @@ import dev.baton.wire.ClusterMessages;
 import dev.baton.wire.CodecLimits;
 import dev.baton.wire.Frames;
 import dev.baton.wire.MalformedMessageException;
-import dev.baton.wire.SealException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -30,7 +29,6 @@ import org.jgroups.View;
  */
 final class ReceivePath implements Transport.Inbound {
 
-  private final Frames frames;
   private final CodecLimits limits = CodecLimits.DEFAULT;
   private final ClusterView view;
   private final LocalStore store;
@@ -44,9 +42,8 @@ final class ReceivePath implements Transport.Inbound {
   private TouchBatcher touches;
   private UpstreamLink upstream;
 
-  ReceivePath(Frames frames, ClusterView view, LocalStore store, HybridClock clock, NodeMetrics metrics,
+  ReceivePath(ClusterView view, LocalStore store, HybridClock clock, NodeMetrics metrics,
       RateLimitedLog log) {
-    this.frames = frames;
     this.view = view;
     this.store = store;
     this.clock = clock;
@@ -78,7 +75,6 @@ final class ReceivePath implements Transport.Inbound {
   @Override
   public byte[] writes(Address from, List<ClusterMessages.Incoming> writes) {
     try {
-      frames.expectSealed(false);
       ClusterMessages.checkLimits(writes, limits);
       applyWrites(writes, from);
       return Transport.ACK;
@@ -90,7 +86,7 @@ final class ReceivePath implements Transport.Inbound {
   @Override
   public byte[] frame(Address from, byte[] buf, int off, int len) {
     try {
-      Frames.Opened o = frames.open(buf, off, len);
+      Frames.Opened o = Frames.open(buf, off, len);
       switch (o.type()) {
         case ClusterMessages.TYPE_ENTRIES, ClusterMessages.TYPE_DELTA, ClusterMessages.TYPE_BATCH -> {
           applyWrites(ClusterMessages.readWrites(o.type(), o.buf(), o.off(), o.len(), limits), from);
@@ -110,7 +106,7 @@ final class ReceivePath implements Transport.Inbound {
         }
         default -> throw new MalformedMessageException("unknown message type " + o.type());
       }
-    } catch (MalformedMessageException | SealException ex) {
+    } catch (MalformedMessageException ex) {
       return reject(from, ex);
     }
   }

@@ -4,7 +4,7 @@ import dev.baton.wire.Envelope;
 import java.io.DataInput;
 import java.io.IOException;
 import java.util.Objects;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.jgroups.Address;
 import org.jgroups.protocols.TCP;
 
@@ -21,10 +21,10 @@ public class SealedTcp extends TCP implements SealedTransport {
 
   private final ThreadLocal<byte[][]> buffers = ThreadLocal.withInitial(() -> new byte[2][MAX_FRAME]);
   private volatile Envelope envelope;
-  private volatile Consumer<Envelope.RejectedException> refused = e -> { };
+  private volatile BiConsumer<Envelope.RejectedException, Object> refused = (e, from) -> { };
 
   @Override
-  public void seal(Envelope envelope, Consumer<Envelope.RejectedException> refused) {
+  public void seal(Envelope envelope, BiConsumer<Envelope.RejectedException, Object> refused) {
     this.envelope = envelope;
     this.refused = refused;
   }
@@ -48,7 +48,7 @@ public class SealedTcp extends TCP implements SealedTransport {
     if (length < 0 || length > MAX_FRAME) {
       // Not read: a stranger's declared length must not size an allocation. The connection closes.
       refused.accept(new Envelope.RejectedException(Envelope.Rejection.MALFORMED,
-          "a frame of " + length + " bytes declared by " + sender));
+          "a frame declared " + length + " bytes long"), sender);
       throw new IOException("frame of " + length + " bytes refused (at most " + MAX_FRAME + ")");
     }
     Envelope e = envelope;
@@ -61,7 +61,7 @@ public class SealedTcp extends TCP implements SealedTransport {
     try {
       n = e.open(b[0], 0, length, b[1], 0);
     } catch (Envelope.RejectedException ex) {
-      refused.accept(ex);
+      refused.accept(ex, sender);
       return;
     }
     super.receive(sender, b[1], 0, n);

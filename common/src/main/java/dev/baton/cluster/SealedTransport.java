@@ -1,7 +1,7 @@
 package dev.baton.cluster;
 
 import dev.baton.wire.Envelope;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * A JGroups transport of Baton's that seals every datagram or frame it sends in an {@link Envelope}
@@ -15,5 +15,5 @@ interface SealedTransport {
    * The envelope to seal and open with, and who is told of each unit refused; set before the
    * channel connects.
    */
-  void seal(Envelope envelope, Consumer<Envelope.RejectedException> refused);
+  void seal(Envelope envelope, BiConsumer<Envelope.RejectedException, Object> refused);
 }

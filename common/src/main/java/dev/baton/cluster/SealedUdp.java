@@ -4,7 +4,7 @@ import dev.baton.wire.Envelope;
 import java.net.InetAddress;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.jgroups.Address;
 import org.jgroups.protocols.UDP;
 
@@ -21,10 +21,10 @@ public class SealedUdp extends UDP implements SealedTransport {
   private final AtomicReference<byte[]> keptOut = new AtomicReference<>();
   private final ThreadLocal<byte[]> opened = ThreadLocal.withInitial(() -> new byte[MAX_DATAGRAM]);
   private volatile Envelope envelope;
-  private volatile Consumer<Envelope.RejectedException> refused = e -> { };
+  private volatile BiConsumer<Envelope.RejectedException, Object> refused = (e, from) -> { };
 
   @Override
-  public void seal(Envelope envelope, Consumer<Envelope.RejectedException> refused) {
+  public void seal(Envelope envelope, BiConsumer<Envelope.RejectedException, Object> refused) {
     this.envelope = envelope;
     this.refused = refused;
   }
@@ -62,7 +62,7 @@ public class SealedUdp extends UDP implements SealedTransport {
     try {
       n = e.open(data, offset, length, plain, 0);
     } catch (Envelope.RejectedException ex) {
-      refused.accept(ex);
+      refused.accept(ex, sender);
       return;
     }
     // JGroups copies what it keeps of a message out of this buffer before it returns.

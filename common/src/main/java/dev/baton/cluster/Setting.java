@@ -95,8 +95,12 @@ public final class Setting<T> {
   }
 
   static Setting<Long> bytes(String name, long def, String doc) {
+    return bytes(name, def, 0, Long.MAX_VALUE, doc);
+  }
+
+  static Setting<Long> bytes(String name, long def, long min, long max, String doc) {
     return new Setting<>(name, "bytes", Long.toString(def), doc, EnumSet.allOf(Container.class), true,
-        v -> whole(name, v, 0, Long.MAX_VALUE));
+        v -> whole(name, v, min, max));
   }
 
   /** A duration in milliseconds, from 1 ms to a day. */

@@ -1,6 +1,7 @@
 package dev.baton.cluster;
 
 import dev.baton.cluster.Setting.Container;
+import dev.baton.wire.CodecLimits;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -83,6 +84,16 @@ public final class Settings {
   public static final Setting<Duration> TLS_TICKET_LIFETIME = Setting.millis("tlsTicketLifetime", 86_400_000,
       "how long a ticket stays decryptable after its key stopped encrypting; at least the connectors' TLS"
           + " session timeout").notUpstream();
+  public static final Setting<Duration> TLS_SESSION_CACHE_TIMEOUT = Setting.millis("tlsSessionCacheTimeout", 300_000,
+      "how long a TLS session stays resumable by its session id on every node (OpenSSL connectors); the"
+          + " connector's shorter sessionTimeout wins").in(Container.TOMCAT).notUpstream();
+  public static final Setting<Long> TLS_SESSION_CACHE_BYTES = Setting.bytes("tlsSessionCacheBytes", 8L << 20,
+      "bytes of TLS sessions a node shares per tlsSessionCacheTimeout (about 20,000 sessions); beyond, new"
+          + " sessions resume on their own node only").in(Container.TOMCAT).notUpstream();
+  public static final Setting<Long> ATTRIBUTE_MAX_BYTES = Setting.bytes("attributeMaxBytes", 1L << 20, 1024,
+      CodecLimits.DEFAULT.maxAttributeBytes(),
+      "the largest a session attribute may be serialized; setting a bigger one fails at once, naming it")
+      .notUpstream();
   public static final Setting<List<String>> ATTRIBUTE_ALLOW_LIST = Setting.list("attributeAllowList",
       "classes or packages session attributes may hold (com.shop.*, com.shop.**), added to the JDK value types;"
           + " anything else is refused before any of its code runs").notUpstream();
@@ -93,6 +104,9 @@ public final class Settings {
   public static final Setting<Integer> MAX_IDLE_SWAP = Setting.integer("maxIdleSwap", -1, -1, Integer.MAX_VALUE,
       "seconds a session goes unused on a node before it keeps only its serialized record (0: at once,"
           + " -1: never)").in(Container.TOMCAT).notUpstream();
+  public static final Setting<Boolean> WEB_APP_ACCESS = Setting.onOff("webAppAccess", false,
+      "on lets web applications' own classes obtain the cluster node (it holds every session and key);"
+          + " off refuses them").notUpstream();
   public static final Setting<Boolean> TLS_FAILOVER = Setting.onOff("tlsFailover", true,
       "install the cluster's TLS ticket keys in the TLS connectors (on Jetty: the baton-tls module)")
       .in(Container.TOMCAT).notUpstream();
@@ -101,8 +115,9 @@ public final class Settings {
   public static final List<Setting<?>> ALL = List.of(CLUSTER_NAME, NODE_NAME, BIND_ADDRESS, STACK, MCAST_ADDRESS,
       MCAST_PORT, TCP_PORT, INITIAL_HOSTS, TOPOLOGY, OWNERS, ROLE, WRITE_MODE, SYNC_TIMEOUT, SYNC_TIMEOUT_ACTION,
       SECRET, SECRET_FILE, ENCRYPTION, NEAR_CACHE_BYTES, PULL_TIMEOUT, STATE_TRANSFER_TIMEOUT, SWEEP_INTERVAL,
-      TOUCH_INTERVAL, TOMBSTONE_TTL, TLS_KEY_ROTATION, TLS_TICKET_LIFETIME, ATTRIBUTE_ALLOW_LIST, DIRTY_POLICY,
-      MAX_IDLE_SWAP, TLS_FAILOVER);
+      TOUCH_INTERVAL, TOMBSTONE_TTL, TLS_KEY_ROTATION, TLS_TICKET_LIFETIME, TLS_SESSION_CACHE_TIMEOUT,
+      TLS_SESSION_CACHE_BYTES, ATTRIBUTE_MAX_BYTES, ATTRIBUTE_ALLOW_LIST, DIRTY_POLICY,
+      MAX_IDLE_SWAP, WEB_APP_ACCESS, TLS_FAILOVER);
 
   /** Prefix of the settings a tiered repository takes for the repository cluster above it. */
   public static final String UPSTREAM = "upstream.";

@@ -20,17 +20,14 @@ final class TouchBatcher {
   private final ClusterView view;
   private final LocalStore store;
   private final Transport transport;
-  private final Frames frames;
   private final NodeMetrics metrics;
   private final RateLimitedLog log;
   private final ConcurrentHashMap<ByteBuffer, Long> pending = new ConcurrentHashMap<>();
 
-  TouchBatcher(ClusterView view, LocalStore store, Transport transport, Frames frames, NodeMetrics metrics,
-      RateLimitedLog log) {
+  TouchBatcher(ClusterView view, LocalStore store, Transport transport, NodeMetrics metrics, RateLimitedLog log) {
     this.view = view;
     this.store = store;
     this.transport = transport;
-    this.frames = frames;
     this.metrics = metrics;
     this.log = log;
   }
@@ -76,7 +73,7 @@ final class TouchBatcher {
       return;
     }
     try {
-      byte[] frame = frames.frame(ClusterMessages.TYPE_TOUCHES, ClusterMessages.touches(batch));
+      byte[] frame = Frames.frame(ClusterMessages.TYPE_TOUCHES, ClusterMessages.touches(batch));
       metrics.bytesSent.add(frame.length);
       transport.multicast(frame);
     } catch (Exception ex) {

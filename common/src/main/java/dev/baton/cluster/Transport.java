@@ -11,8 +11,8 @@ import org.jgroups.View;
 /**
  * What the engine needs from the network, and nothing more: the seam in front of JGroups
  * ({@link JGroupsTransport}), so that the engine's logic can also run over an in-memory network in
- * unit tests. Frames are opaque bytes here: the engine seals and opens them
- * ({@link dev.baton.wire.Frames}). Members are named by JGroups {@link Address}es and views are
+ * unit tests. Frames are opaque bytes here: the engine writes and opens them
+ * ({@link dev.baton.wire.Frames}); sealing them is the transport's ({@link SealedTransport}). Members are named by JGroups {@link Address}es and views are
  * JGroups {@link View}s, which are plain values.
  */
 interface Transport extends AutoCloseable {

@@ -4,7 +4,6 @@ import dev.baton.state.StateEntry;
 import dev.baton.state.Versions;
 import dev.baton.wire.ClusterMessages;
 import dev.baton.wire.Frames;
-import dev.baton.wire.WireWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -25,7 +24,7 @@ import org.jgroups.Address;
 
 /**
  * Sends a node's writes in the order they were made, several to one message when they queue up
- * behind a send in progress: one frame, one seal, one multicast and, for sync writes, one round of
+ * behind a send in progress: one frame, one envelope, one multicast and, for sync writes, one round of
  * acknowledgements for the lot. That per-message work (JGroups headers, retransmission tables,
  * cipher set-up, a datagram, a delivery on every receiver) costs more than the copy of a session,
  * so under load the batch is what keeps replication near the network's own rate.
@@ -50,7 +49,7 @@ import org.jgroups.Address;
  */
 final class WriteSender implements AutoCloseable {
 
-  /** Bytes a frame adds to its batch body at most (batch counts, header and seal), with room to spare. */
+  /** Bytes a frame adds to its batch body at most (batch counts, header), with room to spare for the envelope. */
   private static final int FRAME_OVERHEAD = 256;
 
   /** Messages of sync writes awaiting acknowledgements at once; later sync writes queue behind them. */
@@ -82,7 +81,6 @@ final class WriteSender implements AutoCloseable {
     }
   }
 
-  private final Frames frames;
   private final int maxBatchBytes;
   private final Wire wire;
   private final NodeMetrics metrics;
@@ -91,8 +89,6 @@ final class WriteSender implements AutoCloseable {
   private final ReentrantLock sending = new ReentrantLock();
   private final AtomicInteger syncInFlight = new AtomicInteger();
   private final AtomicLong queuedBytes = new AtomicLong();
-  /** Where a message's body is written before it is sealed; used by the holder of {@link #sending}. */
-  private WireWriter body;
   /** The writes that may go now ({@link #mayGo}), and those of them that are sync. */
   private final Predicate<Pending> sendable = this::mayGo;
   private final Predicate<Pending> sendableSync = p -> mayGo(p) && p.acks() != null;
@@ -106,11 +102,9 @@ final class WriteSender implements AutoCloseable {
    * @param onAsyncFailure told when a message carrying only async writes could not be sent (a sync
    *     write learns it from its future)
    */
-  WriteSender(String nodeName, Frames frames, int maxBatchBytes, Wire wire, NodeMetrics metrics,
+  WriteSender(String nodeName, int maxBatchBytes, Wire wire, NodeMetrics metrics,
       Consumer<Exception> onAsyncFailure) {
-    this.frames = frames;
     this.maxBatchBytes = maxBatchBytes;
-    this.body = new WireWriter(maxBatchBytes + FRAME_OVERHEAD);
     this.wire = wire;
     this.metrics = metrics;
     this.onAsyncFailure = onAsyncFailure;
@@ -255,13 +249,10 @@ final class WriteSender implements AutoCloseable {
     byte[] frame;
     if (parts.size() == 1) {
       ClusterMessages.Outgoing only = parts.get(0);
-      frame = frames.frame(only.type(), only.size(), body, only::writeTo);
+      frame = Frames.frame(only.type(), only.size(), only::writeTo);
     } else {
-      frame = frames.frame(ClusterMessages.TYPE_BATCH, ClusterMessages.batchSize(parts), body,
+      frame = Frames.frame(ClusterMessages.TYPE_BATCH, ClusterMessages.batchSize(parts),
           w -> ClusterMessages.writeBatch(w, parts));
-    }
-    if (body.buffer().length > 2 * maxBatchBytes) {
-      body = new WireWriter(maxBatchBytes + FRAME_OVERHEAD); // a large single write need not keep its buffer
     }
     Set<Address> ackFrom = new LinkedHashSet<>();
     List<CompletableFuture<Transport.Acks>> waiting = new ArrayList<>();

@@ -8,8 +8,11 @@ import java.util.List;
  * admits it; anything undecided is rejected. Patterns use the JDK's {@code jdk.serialFilter} syntax
  * ({@code java.util.*} a package, {@code com.shop.**} a package and its subpackages,
  * {@code com.shop.Cart} one class, {@code !…} an explicit rejection; the first match wins). Arrays
- * are judged by their element type; arrays of primitives are admitted. Graph limits (depth,
- * references, array length) reject oversized object graphs.
+ * are judged by their element type; arrays of primitives are admitted. A pattern that admits
+ * everything, or a whole top-level package ({@code *}, {@code com.*}, {@code org.**}), is refused:
+ * gadget classes live there. Graph limits reject oversized graphs before they are built: depth
+ * {@value #MAX_DEPTH}, {@value #MAX_REFS} references, and no more bytes (nor array elements) than
+ * the attribute byte limit.
  *
  * <p>Immutable; {@link #forOneRead()} gives a per-read filter that remembers the rejected class so
  * the error can name it.
@@ -25,25 +28,29 @@ public final class AllowListFilter {
       "java.time.*", "java.math.*", "java.net.URI", "java.net.InetAddress", "java.net.Inet4Address",
       "java.net.Inet6Address");
 
-  private static final String LIMITS = "maxdepth=64;maxrefs=1000000;maxarray=16777216";
+  /** Deepest nesting of objects in one attribute (a cart of lines of products is depth 4 or so). */
+  public static final int MAX_DEPTH = 32;
+  /** Most objects and back-references in one attribute. */
+  public static final int MAX_REFS = 100_000;
+  /** The attribute byte limit when none is given (the {@code attributeMaxBytes} default). */
+  public static final long DEFAULT_MAX_BYTES = 1 << 20;
 
   private final List<String> patterns;
+  private final long maxBytes;
   private final ObjectInputFilter patternFilter;
 
   /**
    * @param patterns allow-list patterns, tried in order; the {@link #DEFAULT_PATTERNS} are not added
    *     implicitly
+   * @param maxBytes the most bytes one serialized attribute may have; no array may be longer either
    * @throws IllegalArgumentException naming the bad pattern
    */
-  public AllowListFilter(List<String> patterns) {
+  public AllowListFilter(List<String> patterns, long maxBytes) {
     this.patterns = List.copyOf(patterns);
-    for (String p : this.patterns) {
-      if (p.isBlank() || p.contains(";") || p.contains("=")) {
-        throw new IllegalArgumentException("attributeAllowList: '" + p + "' is not a class pattern; "
-            + "use one pattern per entry such as 'com.shop.*' or 'com.shop.**'");
-      }
-    }
-    String spec = String.join(";", this.patterns) + (this.patterns.isEmpty() ? "" : ";") + LIMITS;
+    this.maxBytes = maxBytes;
+    checkPatterns(this.patterns);
+    String limits = "maxdepth=" + MAX_DEPTH + ";maxrefs=" + MAX_REFS + ";maxbytes=" + maxBytes + ";maxarray=" + maxBytes;
+    String spec = String.join(";", this.patterns) + (this.patterns.isEmpty() ? "" : ";") + limits;
     try {
       this.patternFilter = ObjectInputFilter.Config.createFilter(spec);
     } catch (IllegalArgumentException e) {
@@ -51,9 +58,47 @@ public final class AllowListFilter {
     }
   }
 
-  /** The JDK defaults plus {@code extra}. */
-  public static AllowListFilter defaultsPlus(List<String> extra) {
-    return new AllowListFilter(concat(DEFAULT_PATTERNS, extra));
+  /**
+   * Checks allow-list patterns as the constructor does, for configuration read before the limits
+   * are known.
+   *
+   * @throws IllegalArgumentException naming the bad pattern and the fix
+   */
+  public static void checkPatterns(List<String> patterns) {
+    for (String p : patterns) {
+      if (p.isBlank() || p.contains(";") || p.contains("=") || p.contains("/")) {
+        throw new IllegalArgumentException("attributeAllowList: '" + p + "' is not a class pattern; "
+            + "use one pattern per entry such as 'com.shop.*' or 'com.shop.**'");
+      }
+      if (tooWide(p)) {
+        throw new IllegalArgumentException("attributeAllowList: '" + p + "' admits every class of a whole"
+            + " top-level package or more, gadget classes included; name your application's own packages,"
+            + " such as 'com.shop.*' or 'com.shop.**', or single classes");
+      }
+    }
+  }
+
+  /**
+   * A wildcard pattern must name at least two package levels before its wildcard ({@code com.shop.*},
+   * {@code com.shop**}); a rejection ({@code !…}) may be as wide as it likes.
+   */
+  private static boolean tooWide(String pattern) {
+    if (pattern.startsWith("!") || !pattern.endsWith("*")) {
+      return false;
+    }
+    String prefix = pattern.substring(0, pattern.indexOf('*'));
+    long levels = java.util.Arrays.stream(prefix.split("\\.")).filter(level -> !level.isEmpty()).count();
+    return levels < 2;
+  }
+
+  /** The JDK defaults plus {@code extra}, with attributes of at most {@code maxBytes}. */
+  public static AllowListFilter defaultsPlus(List<String> extra, long maxBytes) {
+    return new AllowListFilter(concat(DEFAULT_PATTERNS, extra), maxBytes);
+  }
+
+  /** The most bytes one serialized attribute may have. */
+  public long maxBytes() {
+    return maxBytes;
   }
 
   private static List<String> concat(List<String> a, List<String> b) {

@@ -16,7 +16,8 @@ import java.util.Objects;
  * {@link AllowListFilter}, resolving classes with a given class loader (the web application's, so
  * classes private to it work). Thread-safe.
  *
- * <p>Every failure names the attribute: {@link NotSerializableAttributeException} when writing,
+ * <p>Every failure names the attribute: {@link NotSerializableAttributeException} or
+ * {@link OversizedAttributeException} when writing,
  * {@link RejectedAttributeClassException} or {@link UnreadableAttributeException} when reading.
  * Nothing is dropped silently.
  */
@@ -31,6 +32,8 @@ public final class AttributeSerializer {
   /**
    * @throws NotSerializableAttributeException if the value or anything it references is not
    *     serializable
+   * @throws OversizedAttributeException if it serializes to more than the filter's byte limit, which
+   *     no node would read back
    */
   public byte[] serialize(String name, Object value) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
@@ -40,6 +43,9 @@ public final class AttributeSerializer {
       throw new NotSerializableAttributeException(name, e.getMessage(), e);
     } catch (IOException e) {
       throw new NotSerializableAttributeException(name, value == null ? null : value.getClass().getName(), e);
+    }
+    if (bytes.size() > filter.maxBytes()) {
+      throw new OversizedAttributeException(name, value.getClass().getName(), bytes.size(), filter.maxBytes());
     }
     return bytes.toByteArray();
   }

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Bodies of the messages nodes exchange. Each body is sealed or sent plain behind a header whose
+ * Bodies of the messages nodes exchange. Each body travels in a frame ({@link Frames}) behind a header whose
  * type is one of the {@code TYPE_*} constants here.
  *
  * <ul>

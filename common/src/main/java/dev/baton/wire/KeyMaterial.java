@@ -16,24 +16,17 @@ public final class KeyMaterial {
 
   private final byte[] authKey;
   private final byte[] envelopeMaster;
-  private final byte[] sealMaster;
 
   public KeyMaterial(byte[] secret, String clusterName) {
     byte[] prk = hmac(new byte[32], secret);
     this.authKey = expand(prk, "baton/jgroups-auth/" + clusterName, 32);
     this.envelopeMaster = expand(prk, "baton/envelope/" + clusterName, 32);
-    this.sealMaster = expand(prk, "baton/state-seal/" + clusterName, 32);
     Arrays.fill(prk, (byte) 0);
   }
 
   /** HMAC key of the JGroups AUTH token: who holds it may join the cluster. */
   public byte[] authKey() {
     return authKey.clone();
-  }
-
-  /** Master key from which each sender derives the AES-256-GCM key that seals its frames. */
-  public byte[] sealMaster() {
-    return sealMaster.clone();
   }
 
   /** Master of the envelope keys: each sender derives its AES-256-GCM key from it. */

@@ -6,7 +6,7 @@ package dev.baton.wire;
  *
  * <p>Type codes are unique across both families, so a value can never be mistaken for a message:
  * stored values use {@code 0x10-0x1F} (here), messages between nodes {@code 0x20-0x2F}
- * ({@link ClusterMessages}); a sealed message sets bit {@code 0x80} of its type ({@link Frames}).
+ * ({@link ClusterMessages}).
  */
 public final class WireFormat {
 

@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import dev.baton.cluster.ClusterNode;
+import dev.baton.cluster.RateLimitedLog;
 import dev.baton.cluster.WriteMode;
 import dev.baton.state.StateEntry;
 import dev.baton.state.StateKey;
@@ -20,15 +21,25 @@ import java.util.HexFormat;
  * session an {@code SSL_CTX} creates is stored (kind {@link StateKind#TLS_SESSION}, keyed by session
  * id, expiring with the session's timeout); a session id this node does not know is looked up in the
  * cluster; a session OpenSSL removes is deleted. So a TLS 1.2 client that does not use tickets, or a
- * TLS 1.3 client of a server with tickets off, resumes on another node. The session bytes hold the
- * master secret: they travel sealed like every entry and are never logged.
+ * TLS 1.3 client of a server with tickets off, resumes on another node. A session is shared for
+ * the shorter of its own timeout and {@code tlsSessionCacheTimeout}, within
+ * {@code tlsSessionCacheBytes} ({@link TlsSessionBudget}): anonymous handshakes cannot fill the
+ * nodes' heaps. The session bytes hold the master secret: they travel sealed like every entry and
+ * are never logged.
  */
 public final class OpenSslSessionCache {
 
+  private static final System.Logger LOG = System.getLogger(OpenSslSessionCache.class.getName());
+
   private final ClusterNode node;
+  private final long lifetimeMillis;
+  private final TlsSessionBudget budget;
+  private final RateLimitedLog full = new RateLimitedLog(LOG, "");
 
   private OpenSslSessionCache(ClusterNode node) {
     this.node = node;
+    this.lifetimeMillis = node.settings().tlsSessionCacheTimeout().toMillis();
+    this.budget = new TlsSessionBudget(node.settings().tlsSessionCacheBytes(), lifetimeMillis, System::nanoTime);
   }
 
   /** Registers the new/get/remove session callbacks of the {@code SSL_CTX} at {@code sslCtxAddress}. */
@@ -84,8 +95,15 @@ public final class OpenSslSessionCache {
       long timeoutMillis = (long) Libssl.SSL_SESSION_GET_TIMEOUT.invokeExact(session) * 1000;
       byte[] der = buf.toArray(JAVA_BYTE);
       buf.fill((byte) 0);
+      byte[] key = keyOf(id);
+      if (!budget.admit(key.length + der.length)) {
+        full.warn("Baton: TLS sessions made beyond tlsSessionCacheBytes (" + node.settings().tlsSessionCacheBytes()
+            + " bytes per " + lifetimeMillis / 1000 + " s) are not shared with the other nodes; raise it if"
+            + " these are real clients");
+        return 0;
+      }
       // Async: the handshake must not wait for the cluster; the copy lands within milliseconds.
-      node.put(keyOf(id), der, Math.max(timeoutMillis, 1000), WriteMode.ASYNC);
+      node.put(key, der, Math.max(Math.min(timeoutMillis, lifetimeMillis), 1000), WriteMode.ASYNC);
     } catch (Throwable t) {
       // A session not shared is a full handshake on another node, never a failed one here.
     }

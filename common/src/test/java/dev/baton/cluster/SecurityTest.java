@@ -76,7 +76,7 @@ class SecurityTest {
 
     List<byte[]> bad = new ArrayList<>();
     Random rnd = new Random(9);
-    byte[] valid = Frames.plaintext().frame(ClusterMessages.TYPE_ENTRIES, ClusterMessages.entries(
+    byte[] valid = Frames.frame(ClusterMessages.TYPE_ENTRIES, ClusterMessages.entries(
         ClusterMessages.PURPOSE_WRITE, 1, List.of(new EntryCopy(b("k"), b("v"), 1, 1, 1, 1, 0))));
     bad.add(new byte[0]);
     bad.add(new byte[] {(byte) 0xBA});
@@ -90,7 +90,7 @@ class SecurityTest {
     byte[] sealedFlag = valid.clone();
     sealedFlag[3] |= (byte) 0x80;
     bad.add(sealedFlag);
-    byte[] hugeCount = Frames.plaintext().frame(ClusterMessages.TYPE_ENTRIES,
+    byte[] hugeCount = Frames.frame(ClusterMessages.TYPE_ENTRIES,
         new dev.baton.wire.WireWriter(16).writeByte(1).writeLong(1).writeVarInt(Integer.MAX_VALUE).toByteArray());
     bad.add(hugeCount);
     // Batches: a valid write of "k" followed by a part that may not be in a batch, by a truncated
@@ -102,7 +102,7 @@ class SecurityTest {
         new ClusterMessages.Part(ClusterMessages.TYPE_PULL, ClusterMessages.pull(b("k"))),
         new ClusterMessages.Part(ClusterMessages.TYPE_ENTRIES, java.util.Arrays.copyOf(entriesBody, 12)),
         new ClusterMessages.Part(ClusterMessages.TYPE_BATCH, batch(List.of(good))))) {
-      bad.add(Frames.plaintext().frame(ClusterMessages.TYPE_BATCH, batch(List.of(good, second))));
+      bad.add(Frames.frame(ClusterMessages.TYPE_BATCH, batch(List.of(good, second))));
     }
     for (int i = 0; i < 200; i++) {
       byte[] noise = new byte[rnd.nextInt(300)];

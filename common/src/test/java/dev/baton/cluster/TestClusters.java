@@ -111,7 +111,7 @@ public final class TestClusters {
     org.jgroups.JChannel ch = ChannelFactory.create(s, s.encrypted() ? s.keys().get(0) : null);
     if (s.encrypted()) {
       ((SealedTransport) ch.getProtocolStack().getTransport()).seal(new dev.baton.wire.Envelope(
-          s.keys().stream().map(dev.baton.wire.KeyMaterial::envelopeMaster).toList()), e -> { });
+          s.keys().stream().map(dev.baton.wire.KeyMaterial::envelopeMaster).toList()), (e, from) -> { });
     }
     ch.name(name);
     return ch;

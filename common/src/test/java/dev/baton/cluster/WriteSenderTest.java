@@ -27,7 +27,6 @@ class WriteSenderTest {
 
   private static final int MAX_BATCH_BYTES = WriteSender.maxBatchBytes(60_000);
 
-  private final Frames frames = Frames.plaintext();
   private final NodeMetrics metrics = new NodeMetrics(() -> 0, () -> 0, () -> 0, () -> 0, () -> 0, () -> 0);
   private final List<Exception> asyncFailures = new CopyOnWriteArrayList<>();
   private final Recorder wire = new Recorder();
@@ -90,7 +89,7 @@ class WriteSenderTest {
   }
 
   private WriteSender sender() {
-    sender = new WriteSender("t", frames, MAX_BATCH_BYTES, wire, metrics, asyncFailures::add);
+    sender = new WriteSender("t", MAX_BATCH_BYTES, wire, metrics, asyncFailures::add);
     return sender;
   }
 
@@ -130,7 +129,7 @@ class WriteSenderTest {
 
   /** The writes a frame carries, as their bodies' text, in order. */
   private List<String> writesIn(byte[] frame) throws Exception {
-    Frames.Opened o = frames.open(frame, 0, frame.length);
+    Frames.Opened o = Frames.open(frame, 0, frame.length);
     List<String> out = new ArrayList<>();
     if (o.type() == ClusterMessages.TYPE_BATCH) {
       for (ClusterMessages.Part p : ClusterMessages.readBatch(o.buf(), o.off(), o.len())) {

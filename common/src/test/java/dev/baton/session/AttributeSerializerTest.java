@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 class AttributeSerializerTest {
 
   private final ClassLoader loader = getClass().getClassLoader();
-  private final AttributeSerializer defaults = new AttributeSerializer(AllowListFilter.defaultsPlus(List.of()));
+  private final AttributeSerializer defaults = new AttributeSerializer(AllowListFilter.defaultsPlus(List.of(), AllowListFilter.DEFAULT_MAX_BYTES));
   private final AttributeSerializer withCart =
-      new AttributeSerializer(AllowListFilter.defaultsPlus(List.of("dev.baton.session.fixtures.Cart")));
+      new AttributeSerializer(AllowListFilter.defaultsPlus(List.of("dev.baton.session.fixtures.Cart"),
+          AllowListFilter.DEFAULT_MAX_BYTES));
 
   @Test
   void jdkValueTypesRoundTripWithTheDefaults() {
@@ -133,9 +134,60 @@ class AttributeSerializerTest {
 
   @Test
   void malformedPatternsNameTheSetting() {
-    assertThatThrownBy(() -> new AllowListFilter(List.of("com.shop.*;maxdepth=1")))
+    assertThatThrownBy(() -> new AllowListFilter(List.of("com.shop.*;maxdepth=1"), 1024))
         .hasMessageContaining("attributeAllowList");
-    assertThatThrownBy(() -> new AllowListFilter(List.of(" ")))
+    assertThatThrownBy(() -> new AllowListFilter(List.of(" "), 1024))
         .hasMessageContaining("attributeAllowList");
+  }
+
+  @Test
+  void patternsThatAdmitAWholeTopLevelPackageOrMoreAreRefused() {
+    for (String wide : List.of("*", "**", "com.*", "org.**", "java.**", "c*", ".*")) {
+      assertThatThrownBy(() -> new AllowListFilter(List.of(wide), 1024)).as(wide)
+          .hasMessageContaining("attributeAllowList").hasMessageContaining("'" + wide + "'")
+          .hasMessageContaining("com.shop.*");
+    }
+    for (String fine : List.of("com.shop.*", "com.shop.**", "com.shop.Cart", "!*", "!org.**", "com.shop*")) {
+      new AllowListFilter(List.of(fine), 1024);
+    }
+  }
+
+  @Test
+  void graphsDeeperThanTheLimitAreRefused() {
+    Object[] deep = new Object[1];
+    Object[] cur = deep;
+    for (int i = 0; i < AllowListFilter.MAX_DEPTH + 8; i++) {
+      Object[] next = new Object[1];
+      cur[0] = next;
+      cur = next;
+    }
+    byte[] bytes = defaults.serialize("deep", deep);
+    assertThatThrownBy(() -> defaults.deserialize("deep", bytes, loader)).isInstanceOf(AttributeException.class)
+        .hasMessageContaining("'deep'");
+  }
+
+  @Test
+  void graphsWithMoreReferencesThanTheLimitAreRefused() {
+    AttributeSerializer roomy = new AttributeSerializer(AllowListFilter.defaultsPlus(List.of(), 16 << 20));
+    ArrayList<Long> many = new ArrayList<>();
+    for (long i = 0; i < AllowListFilter.MAX_REFS + 1000; i++) {
+      many.add(1_000_000 + i);
+    }
+    byte[] bytes = roomy.serialize("many", many);
+    assertThatThrownBy(() -> roomy.deserialize("many", bytes, loader)).isInstanceOf(AttributeException.class);
+  }
+
+  @Test
+  void anAttributeOverTheByteLimitIsRefusedWhenSetAndWhenRead() {
+    assertThatThrownBy(() -> defaults.serialize("upload", new byte[(int) AllowListFilter.DEFAULT_MAX_BYTES + 1]))
+        .isInstanceOf(OversizedAttributeException.class)
+        .hasMessageContaining("'upload'").hasMessageContaining("attributeMaxBytes");
+    // A node with a larger limit wrote it: this one refuses it before allocating the array.
+    byte[] big = new AttributeSerializer(AllowListFilter.defaultsPlus(List.of(), 16 << 20))
+        .serialize("upload", new byte[2 << 20]);
+    assertThatThrownBy(() -> defaults.deserialize("upload", big, loader)).isInstanceOf(AttributeException.class)
+        .hasMessageContaining("'upload'");
+    assertThat(defaults.deserialize("small", defaults.serialize("small", new byte[64 << 10]), loader))
+        .isInstanceOf(byte[].class);
   }
 }

@@ -52,7 +52,7 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
 
   /** The node's settings for a worker name (the default node name), known once Jetty initialised us. */
   private final Function<String, ClusterSettings> settings;
-  private final AttributeSerializer serializer;
+  private final List<String> allowList;
   private final Map<String, Map<String, byte[]>> unreadable = new ConcurrentHashMap<>();
   /**
    * The entry this node last loaded or wrote per session: the base of its next write (a real change
@@ -78,7 +78,8 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
     this.settings = settings;
     List<String> allow = new ArrayList<>(JETTY_SESSION_CLASSES);
     allow.addAll(attributeAllowList);
-    this.serializer = new AttributeSerializer(AllowListFilter.defaultsPlus(allow));
+    AllowListFilter.checkPatterns(allow); // a bad pattern fails at configuration, not at the first request
+    this.allowList = List.copyOf(allow);
   }
 
   @Override
@@ -93,7 +94,8 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
   protected void doStart() throws Exception {
     // The worker name is known only now: the SessionHandler had no SessionIdManager when the factory ran.
     node = ClusterNodes.acquire(settings.apply(_context == null ? null : _context.getWorkerName()));
-    store = new SessionStore(node, host, contextPath, serializer);
+    store = new SessionStore(node, host, contextPath, new AttributeSerializer(
+        AllowListFilter.defaultsPlus(allowList, node.settings().attributeMaxBytes())));
     super.doStart();
   }
 

@@ -128,7 +128,8 @@ public class BatonManager extends ManagerBase {
       throw new LifecycleException("Baton could not join its cluster: " + e.getMessage(), e);
     }
     store = new SessionStore(node, hostScope(context), context.getPath(),
-        new AttributeSerializer(AllowListFilter.defaultsPlus(allow == null ? List.of() : allow)));
+        new AttributeSerializer(AllowListFilter.defaultsPlus(allow == null ? List.of() : allow,
+            node.settings().attributeMaxBytes())));
     boolean hasValve = false;
     for (Valve v : context.getPipeline().getValves()) {
       hasValve |= v instanceof BatonValve;

@@ -101,7 +101,8 @@ public class BatonSingleSignOn extends SingleSignOn {
 
     private final ClusterNode node;
     private final String host;
-    private final AttributeSerializer serializer = new AttributeSerializer(AllowListFilter.defaultsPlus(SSO_CLASSES));
+    private final AttributeSerializer serializer = new AttributeSerializer(
+        AllowListFilter.defaultsPlus(SSO_CLASSES, AllowListFilter.DEFAULT_MAX_BYTES));
     private final Map<String, Held> local = new ConcurrentHashMap<>();
 
     ClusteredEntries(ClusterNode node, String host) {

@@ -32,6 +32,7 @@ public final class TomcatDistribution {
   private Path javaHome = Path.of(System.getProperty("java.home"));
   private TlsFiles tls;
   private final List<String> shopCopies = new ArrayList<>();
+  private final Map<String, Path> otherApps = new LinkedHashMap<>();
   private final int mcastPort;
 
   /**
@@ -44,15 +45,19 @@ public final class TomcatDistribution {
     this.mcastPort = mcastPort;
     Path dropin = Path.of(ServerNode.required("baton.dropin"));
     Files.copy(dropin, home.resolve("lib").resolve("baton-tomcat-all.jar"), StandardCopyOption.REPLACE_EXISTING);
-    this.secret = runDir.resolve("baton.secret");
-    if (!Files.exists(secret)) {
-      ServerNode.makeSecret(dropin, secret); // docs/install-tomcat.md: java -jar baton-tomcat-all.jar keygen baton.secret
-    }
+    // Made afresh: a run directory can be left from an earlier build, whose file a node may refuse.
+    this.secret = ServerNode.makeSecret(dropin, runDir.resolve("baton.secret")); // docs/install-tomcat.md
   }
 
   /** Deploys the shop a second time under another context name on every node (for single sign-on). */
   public TomcatDistribution alsoDeployShopAs(String contextName) {
     shopCopies.add(contextName);
+    return this;
+  }
+
+  /** Deploys the exploded web application {@code dir} as {@code contextName} on every node, beside the shop. */
+  public TomcatDistribution alsoDeploy(String contextName, Path dir) {
+    otherApps.put(contextName, dir);
     return this;
   }
 
@@ -120,6 +125,9 @@ public final class TomcatDistribution {
     ServerNode.copyTree(Path.of(ServerNode.required("baton.shop")), base.resolve("webapps/shop"));
     for (String copy : shopCopies) {
       ServerNode.copyTree(Path.of(ServerNode.required("baton.shop")), base.resolve("webapps").resolve(copy));
+    }
+    for (Map.Entry<String, Path> app : otherApps.entrySet()) {
+      ServerNode.copyTree(app.getValue(), base.resolve("webapps").resolve(app.getKey()));
     }
 
     StringBuilder opts = new StringBuilder("-Djava.net.preferIPv4Stack=true -Xmx512m")
