@@ -58,8 +58,10 @@ jetty.session.flushOnResponseCommit?=true
 #baton.writeMode=sync
 ## how long a sync write waits for acknowledgements
 #baton.syncTimeout=2000
-## at the timeout: async logs and counts it and carries on, fail throws (the request fails)
-#baton.syncTimeoutAction=async
+## at the timeout: fail throws (the request fails: the change is applied here, not known to be on every owner); async logs and counts it and answers as if replicated
+#baton.syncTimeoutAction=fail
+## acknowledgements an owner may miss in a row before it is removed from the view (0: never)
+#baton.syncMissesToExclude=3
 ## the cluster secret inline: 32+ random bytes in base64 (prefer secretFile)
 #baton.secret=
 ## the file holding the cluster secret, made with `java -jar <baton jar>`; readable by the container's user only
@@ -76,8 +78,10 @@ baton.secretFile=${jetty.base}/etc/baton.secret
 #baton.sweepInterval=5000
 ## time between batches of access times sent to the other nodes
 #baton.touchInterval=1000
-## how long a delete is remembered (must outlast a partition)
+## how long a delete is remembered beyond the deleted entry's own idle timeout (must outlast a partition)
 #baton.tombstoneTtl=600000
+## how long the delete of an entry without an idle timeout (a single sign-on) is remembered, before tombstoneTtl
+#baton.tombstoneTtlNoTimeout=86400000
 ## how long a TLS session-ticket key encrypts new tickets before the next one takes over
 #baton.tlsKeyRotation=3600000
 ## how long a ticket stays decryptable after its key stopped encrypting; at least the connectors' TLS session timeout
@@ -103,6 +107,7 @@ baton.secretFile=${jetty.base}/etc/baton.secret
 #baton.upstream.writeMode=
 #baton.upstream.syncTimeout=
 #baton.upstream.syncTimeoutAction=
+#baton.upstream.syncMissesToExclude=
 #baton.upstream.secret=
 #baton.upstream.secretFile=
 #baton.upstream.encryption=
@@ -112,6 +117,7 @@ baton.secretFile=${jetty.base}/etc/baton.secret
 #baton.upstream.sweepInterval=
 #baton.upstream.touchInterval=
 #baton.upstream.tombstoneTtl=
+#baton.upstream.tombstoneTtlNoTimeout=
 ## generated from dev.baton.cluster.Settings: end
 #jetty.session.gracePeriod.seconds=3600
 #jetty.session.savePeriod.seconds=0

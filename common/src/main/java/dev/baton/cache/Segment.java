@@ -1,6 +1,5 @@
 package dev.baton.cache;
 
-import dev.baton.state.Versions;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
@@ -129,19 +128,6 @@ final class Segment extends ReentrantLock {
   /** The node of a slot {@link #locate} returned, or null if there is none. Caller holds the lock. */
   Node nodeAt(int slot) {
     return slot < 0 ? null : slots.nodes[slot];
-  }
-
-  /**
-   * Whether a write of {@code version} from {@code origin} is strictly newer than what the slot
-   * holds (anything is newer than no entry), judged from the slot's metadata without reading its
-   * node. Caller holds the lock.
-   */
-  boolean isNewerThanHeld(int slot, long version, int origin) {
-    Slots s = slots;
-    if (slot < 0 || s.nodes[slot] == null) {
-      return true;
-    }
-    return Versions.isNewer(version, origin, s.meta[slot * META + 1], (int) (s.meta[slot * META + 2] >> 32));
   }
 
   /**

@@ -54,6 +54,7 @@ public final class StateTable {
   private final int segmentMask;
   private final long segmentByteLimit;
   private final long tombstoneTtlMillis;
+  private final long tombstoneTtlNoTimeoutMillis;
   private final LongSupplier clock;
   private final HybridClock versions;
   private final int nodeId;
@@ -71,6 +72,7 @@ public final class StateTable {
     this.segmentMask = n - 1;
     this.segmentByteLimit = b.maxBytes == 0 ? 0 : Math.max(1, b.maxBytes / n);
     this.tombstoneTtlMillis = b.tombstoneTtl.toMillis();
+    this.tombstoneTtlNoTimeoutMillis = b.tombstoneTtlNoTimeout.toMillis();
     this.clock = b.clock;
     this.versions = b.versions != null ? b.versions : new HybridClock(b.clock);
     this.nodeId = b.nodeId;
@@ -221,15 +223,17 @@ public final class StateTable {
       Node old = s.nodeAt(slot);
       long now = clock.getAsLong();
       long created = old != null ? old.created : now;
-      return s.write(slot, h, key, null, versions.next(now), nodeId, created, now, 0);
+      return s.write(slot, h, key, null, versions.next(now), nodeId, created, now, old != null ? old.maxIdle : 0);
     } finally {
       s.unlock();
     }
   }
 
   /**
-   * Applies a copy of an entry made elsewhere if it is strictly newer than what this table holds
-   * (live, expired or tombstone). A copy whose value is null is a delete and is kept as a tombstone.
+   * Applies a copy of an entry made elsewhere if it {@linkplain Versions#supersedes supersedes} what
+   * this table holds (live, expired or tombstone): in general, if it is strictly newer; a delete
+   * wins over the writes of the incarnation it deleted. A copy whose value is null is a delete and
+   * is kept as a tombstone.
    *
    * @return true if applied, false if this table already held the same or a newer write
    */
@@ -256,7 +260,7 @@ public final class StateTable {
     s.lock();
     try {
       int slot = s.locate(h, key);
-      if (!s.isNewerThanHeld(slot, copy.version(), copy.origin())) {
+      if (!Versions.supersedes(copy, s.nodeAt(slot))) {
         return false;
       }
       Node written = s.write(slot, h, key, copy.value(), copy.version(), copy.origin(),
@@ -269,6 +273,63 @@ public final class StateTable {
     }
     notifyRemoved(evicted, RemovalCause.EVICTED);
     return true;
+  }
+
+  /** What {@link #putMerged} did. */
+  public enum Merged {
+    /** The entry changed: the merged value, or the copy itself where there was nothing to merge with. */
+    APPLIED,
+    /** Nothing changed: the table held all of the copy already, or something that supersedes it. */
+    UNCHANGED,
+    /** The copy is a change (not a whole value) and no live value of its incarnation is held to merge it into. */
+    NO_BASE
+  }
+
+  /**
+   * Applies a copy made elsewhere for a key whose writes merge: if this table holds a live value of
+   * the same incarnation, the entry becomes {@code merge.apply(heldValue)} (the merger returns the
+   * held array itself if the copy brings nothing new) under the newer of the two versions, keeping
+   * the latest access; otherwise a whole copy ({@code whole}) is applied as by
+   * {@link #putIfNewerObserved}, and a change is not. Deletes are never merged: they
+   * {@linkplain Versions#supersedes supersede} their incarnation. {@code merge} runs under the
+   * segment's lock. The caller has made the version clock observe the copy.
+   */
+  public Merged putMerged(StateEntry copy, long h, boolean whole, UnaryOperator<byte[]> merge) {
+    byte[] key = copy.key();
+    Segment s = segmentFor(h);
+    List<Node> evicted = null;
+    s.lock();
+    try {
+      int slot = s.locate(h, key);
+      Node held = s.nodeAt(slot);
+      long now = clock.getAsLong();
+      boolean mergeable = held != null && held.isLiveAt(now) && copy.value() != null
+          && held.created == copy.createdMillis();
+      Node written;
+      if (mergeable) {
+        byte[] merged = merge.apply(held.value);
+        if (merged == held.value) {
+          return Merged.UNCHANGED;
+        }
+        StateEntry newer = Versions.isNewer(copy, held) ? copy : held;
+        written = s.write(slot, h, key, merged, newer.version(), newer.origin(), held.created,
+            Math.max(held.lastAccess, copy.lastAccessMillis()), newer.maxIdleMillis());
+      } else if (!whole && copy.value() != null) {
+        return Merged.NO_BASE;
+      } else if (Versions.supersedes(copy, held)) {
+        written = s.write(slot, h, key, copy.value(), copy.version(), copy.origin(),
+            copy.createdMillis(), copy.lastAccessMillis(), copy.maxIdleMillis());
+      } else {
+        return Merged.UNCHANGED;
+      }
+      if (segmentByteLimit > 0 && s.bytes() > segmentByteLimit) {
+        evicted = evict(s, written);
+      }
+    } finally {
+      s.unlock();
+    }
+    notifyRemoved(evicted, RemovalCause.EVICTED);
+    return Merged.APPLIED;
   }
 
   /**
@@ -341,13 +402,14 @@ public final class StateTable {
       try {
         s.rewriteAll(n -> {
           if (n.value == null) {
-            return now - n.lastAccess > tombstoneTtlMillis ? null : n;
+            return now - n.lastAccess > tombstoneLifetime(n) ? null : n;
           }
           if (n.isLiveAt(now)) {
             return n;
           }
-          // Same version, so equal or older copies are still refused; the time of the delete is now.
-          return new Node(n.hash, n.key, null, n.version, n.origin, n.created, now, 0);
+          // Same version, so equal or older copies are still refused; the time of the expiry is now.
+          // Not a delete: a write of the entry made elsewhere meanwhile may still come in.
+          return new Node(n.hash, n.key, null, n.version, n.origin, StateEntry.NO_INCARNATION, now, 0);
         }, changed);
       } finally {
         s.unlock();
@@ -362,6 +424,19 @@ public final class StateTable {
     }
     notifyRemoved(expired, RemovalCause.EXPIRED);
     return done;
+  }
+
+  /**
+   * How long a tombstone is kept after its time: a delete as long as the entry it deleted could
+   * have lived idle (its max idle time, or {@code tombstoneTtlNoTimeout} if it had none) plus the
+   * tombstone time-to-live, so no copy of it that may still come in outlives its delete; an expiry's
+   * tombstone for the time-to-live alone.
+   */
+  private long tombstoneLifetime(Node n) {
+    if (n.created == StateEntry.NO_INCARNATION) {
+      return tombstoneTtlMillis;
+    }
+    return (n.maxIdle > 0 ? n.maxIdle : tombstoneTtlNoTimeoutMillis) + tombstoneTtlMillis;
   }
 
   /**

@@ -13,6 +13,7 @@ public final class StateTableBuilder {
   int initialCapacity = 1024;
   long maxBytes;
   Duration tombstoneTtl = Duration.ofMinutes(10);
+  Duration tombstoneTtlNoTimeout = Duration.ofHours(24);
   LongSupplier clock = System::currentTimeMillis;
   HybridClock versions;
   int nodeId;
@@ -50,14 +51,27 @@ public final class StateTableBuilder {
   }
 
   /**
-   * How long a tombstone is kept (default 10 minutes): longer than a copy can stay in flight or
-   * a partitioned node can stay away and still merge back.
+   * How long a tombstone is kept beyond the deleted entry's own max idle time (default 10
+   * minutes): longer than a copy can stay in flight or a partitioned node can stay away and still
+   * merge back. An expiry's tombstone is kept for this long alone.
    */
   public StateTableBuilder tombstoneTtl(Duration ttl) {
     if (ttl.isNegative()) {
       throw new IllegalArgumentException("tombstoneTtl must not be negative, got " + ttl);
     }
     this.tombstoneTtl = ttl;
+    return this;
+  }
+
+  /**
+   * How long the delete of an entry without an idle timeout is remembered, before the tombstone
+   * time-to-live (default 24 hours); a deleted entry with one is remembered for it.
+   */
+  public StateTableBuilder tombstoneTtlNoTimeout(Duration ttl) {
+    if (ttl.isNegative()) {
+      throw new IllegalArgumentException("tombstoneTtlNoTimeout must not be negative, got " + ttl);
+    }
+    this.tombstoneTtlNoTimeout = ttl;
     return this;
   }
 

@@ -132,11 +132,19 @@ public interface ClusterNode extends AutoCloseable {
   boolean touch(byte[] key);
 
   /**
-   * Teaches this node how deltas of {@code kind} apply ({@link WriteRequest#delta}); the layer that
-   * owns the kind registers it once. A delta of a kind nobody registered is answered by fetching the
-   * whole value from its writer.
+   * Makes the writes of {@code kind} merge instead of the newest replacing the others (see
+   * {@link Merger}), and lets them travel as deltas ({@link WriteRequest#delta}); the layer that owns
+   * the kind registers it once, on every node. A delta of a kind this node has no merger for is
+   * answered by fetching the whole value from its writer.
    */
-  void registerDeltas(StateKind kind, DeltaApplier applier);
+  void registerMerger(StateKind kind, Merger merger);
+
+  /**
+   * A version newer than every one this node has written or seen: what a kind with a
+   * {@link Merger} stamps the parts of a value with, so that they order with the writes of every
+   * node as entries do ({@link dev.baton.state.Versions}, with {@link #nodeId()} as the origin).
+   */
+  long newVersion();
 
   /**
    * Told after a write made on another node (a copy, a delta or a pulled entry) was applied here,

@@ -40,12 +40,14 @@ public final class ClusterSettings {
   private final WriteMode writeMode;
   private final Duration syncTimeout;
   private final boolean failOnSyncTimeout;
+  private final int syncMissesToExclude;
   private final List<byte[]> secrets;
   private final Duration pullTimeout;
   private final Duration stateTransferTimeout;
   private final Duration sweepInterval;
   private final Duration touchInterval;
   private final Duration tombstoneTtl;
+  private final Duration tombstoneTtlNoTimeout;
   private final Duration tlsKeyRotation;
   private final Duration tlsTicketLifetime;
   private final long nearCacheBytes;
@@ -73,11 +75,13 @@ public final class ClusterSettings {
     writeMode = Settings.WRITE_MODE.get(p);
     syncTimeout = Settings.SYNC_TIMEOUT.get(p);
     failOnSyncTimeout = Settings.SYNC_TIMEOUT_ACTION.get(p) == Settings.SyncTimeoutAction.FAIL;
+    syncMissesToExclude = Settings.SYNC_MISSES_TO_EXCLUDE.get(p);
     pullTimeout = Settings.PULL_TIMEOUT.get(p);
     stateTransferTimeout = Settings.STATE_TRANSFER_TIMEOUT.get(p);
     sweepInterval = Settings.SWEEP_INTERVAL.get(p);
     touchInterval = Settings.TOUCH_INTERVAL.get(p);
     tombstoneTtl = Settings.TOMBSTONE_TTL.get(p);
+    tombstoneTtlNoTimeout = Settings.TOMBSTONE_TTL_NO_TIMEOUT.get(p);
     tlsKeyRotation = Settings.TLS_KEY_ROTATION.get(p);
     tlsTicketLifetime = Settings.TLS_TICKET_LIFETIME.get(p);
     nearCacheBytes = Settings.NEAR_CACHE_BYTES.get(p);
@@ -234,6 +238,7 @@ public final class ClusterSettings {
   public WriteMode writeMode() { return writeMode; }
   public Duration syncTimeout() { return syncTimeout; }
   public boolean failOnSyncTimeout() { return failOnSyncTimeout; }
+  public int syncMissesToExclude() { return syncMissesToExclude; }
   /** The keys of each cluster secret, the sealing one first; empty when the operator opted out of encryption. */
   List<KeyMaterial> keys() {
     return secrets.stream().map(s -> new KeyMaterial(s, clusterName)).toList();
@@ -244,6 +249,7 @@ public final class ClusterSettings {
   public Duration sweepInterval() { return sweepInterval; }
   public Duration touchInterval() { return touchInterval; }
   public Duration tombstoneTtl() { return tombstoneTtl; }
+  public Duration tombstoneTtlNoTimeout() { return tombstoneTtlNoTimeout; }
   public Duration tlsKeyRotation() { return tlsKeyRotation; }
   public Duration tlsTicketLifetime() { return tlsTicketLifetime; }
   public long nearCacheBytes() { return nearCacheBytes; }

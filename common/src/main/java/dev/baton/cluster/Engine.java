@@ -48,6 +48,7 @@ final class Engine implements ClusterNode {
   private final Transport transport;
   private final NodeMetrics metrics;
   private final ClusterView view;
+  private final HybridClock clock;
   private final LocalStore store;
   private final WriteSender sender;
   private final WritePath writes;
@@ -74,7 +75,7 @@ final class Engine implements ClusterNode {
     RateLimitedLog log = new RateLimitedLog(LOG, "[" + name + "] ");
     this.refusals = new RateLimitedLog(LOG, "[" + name + "] ");
     this.transport = transports.create(settings, keys, this::refused);
-    HybridClock clock = new HybridClock();
+    this.clock = new HybridClock();
     this.view = new ClusterView(settings.topology(), settings.owners(), hash);
     this.store = new LocalStore(settings, hash, clock, nodeId, view);
     this.metrics = new NodeMetrics(transport::retransmissionRequests, store.owned()::size, store.owned()::bytes,
@@ -90,8 +91,9 @@ final class Engine implements ClusterNode {
           }
           return transport.multicastAcked(frame, ackFrom, onlySync);
         }, metrics, ex -> log.warn("could not send a write: " + ex));
-    this.writes = new WritePath(settings, view, store, sender, metrics, log);
-    this.receiver = new ReceivePath(view, store, clock, metrics, log);
+    OwnerWatch owners = new OwnerWatch(settings, view, transport, metrics, log);
+    this.writes = new WritePath(settings, view, store, sender, owners, metrics, log);
+    this.receiver = new ReceivePath(view, store, clock, owners, metrics, log);
     this.puller = new Puller(settings, view, store, transport, metrics, log);
     this.rebalancer = new Rebalancer(name, view, store, transport, metrics, log);
     this.touches = new TouchBatcher(view, store, transport, metrics, log);
@@ -141,7 +143,8 @@ final class Engine implements ClusterNode {
   @Override public void forEachLive(Consumer<StateEntry> action) { store.forEachLive(action); }
   @Override public Write write(WriteRequest request) { return writes.write(request); }
   @Override public boolean touch(byte[] key) { return touches.touch(key); }
-  @Override public void registerDeltas(StateKind kind, DeltaApplier applier) { receiver.registerDeltas(kind, applier); }
+  @Override public void registerMerger(StateKind kind, Merger merger) { store.registerMerger(kind, merger); }
+  @Override public long newVersion() { return clock.next(); }
   @Override public void addChangeListener(Consumer<StateEntry> listener) { receiver.addChangeListener(listener); }
 
   @Override

@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.jgroups.Address;
+import org.jgroups.Event;
 import org.jgroups.JChannel;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
@@ -22,6 +24,7 @@ import org.jgroups.blocks.RequestOptions;
 import org.jgroups.blocks.ResponseMode;
 import org.jgroups.blocks.RspFilter;
 import org.jgroups.protocols.Fragmentation;
+import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.util.ExtendedUUID;
 import org.jgroups.util.Rsp;
@@ -111,7 +114,21 @@ final class JGroupsTransport implements Transport {
     // add nothing but a way to block the receiver thread that may send them.
     CompletableFuture<RspList<Object>> rsps = dispatcher.castMessageWithFuture(null, new FrameMessage(frame),
         onlySync ? sync.flags(Message.Flag.NO_FC) : sync);
-    return rsps.thenApply(RspAcks::new);
+    CompletableFuture<Acks> acks = rsps.thenApply(RspAcks::new);
+    // JGroups' future does not end at the timeout by itself; a timed get of its request does, with
+    // the replies that came (and ends the request), so an owner that never answers is known by name.
+    // On JGroups' own timer: a thread started here could be a web application's (a request's) and
+    // hold its class loader.
+    channel.getProtocolStack().getTransport().getTimer().schedule(() -> {
+      if (!acks.isDone()) {
+        try {
+          acks.complete(new RspAcks(rsps.get(0, TimeUnit.MILLISECONDS)));
+        } catch (Exception ex) {
+          acks.completeExceptionally(ex);
+        }
+      }
+    }, settings.syncTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    return acks;
   }
 
   @Override
@@ -130,6 +147,16 @@ final class JGroupsTransport implements Transport {
       }
     }
     return replies;
+  }
+
+  @Override
+  public void exclude(Address member) {
+    // GMS takes a suspicion from below as the failure detection hands it up; on the coordinator it
+    // installs a view without the member.
+    GMS gms = channel.getProtocolStack().findProtocol(GMS.class);
+    if (gms != null) {
+      gms.up(new Event(Event.SUSPECT, List.of(member)));
+    }
   }
 
   @Override

@@ -5,7 +5,11 @@ import dev.baton.cache.StateTable;
 import dev.baton.hash.BuzHash;
 import dev.baton.state.HybridClock;
 import dev.baton.state.StateEntry;
+import dev.baton.state.StateKind;
+import dev.baton.wire.CodecLimits;
+import dev.baton.wire.MalformedMessageException;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -22,6 +26,10 @@ import java.util.function.UnaryOperator;
  * ({@link #forEachPlacing}) runs after the view is installed, so an entry placed by an older view
  * is moved either by that pass or by the write that placed it, whichever comes second.
  *
+ * <p><b>Merging</b>: for a state kind with a {@link Merger}, a copy from another node, or a change
+ * sent as a delta, is merged into the live value held for its incarnation under the segment's
+ * lock, never put over it; deletes win over their incarnation ({@link dev.baton.state.Versions#supersedes}).
+ *
  * <p>Both tables stamp local writes with the node's one {@link HybridClock}.
  */
 final class LocalStore {
@@ -29,13 +37,26 @@ final class LocalStore {
   private final StateTable owned;
   private final StateTable near;
   private final ClusterView view;
+  private final HybridClock clock;
+  private final AtomicReferenceArray<Merger> mergers = new AtomicReferenceArray<>(256);
 
   LocalStore(ClusterSettings settings, BuzHash hash, HybridClock clock, int nodeId, ClusterView view) {
     this.owned = StateTable.builder(hash).versions(clock).nodeId(nodeId)
-        .tombstoneTtl(settings.tombstoneTtl()).build();
+        .tombstoneTtl(settings.tombstoneTtl()).tombstoneTtlNoTimeout(settings.tombstoneTtlNoTimeout()).build();
     this.near = StateTable.builder(hash).versions(clock).nodeId(nodeId)
-        .tombstoneTtl(settings.tombstoneTtl()).maxBytes(settings.nearCacheBytes()).build();
+        .tombstoneTtl(settings.tombstoneTtl()).tombstoneTtlNoTimeout(settings.tombstoneTtlNoTimeout())
+        .maxBytes(settings.nearCacheBytes()).build();
     this.view = view;
+    this.clock = clock;
+  }
+
+  void registerMerger(StateKind kind, Merger merger) {
+    mergers.set(kind.code(), merger);
+  }
+
+  /** The merger of the key's state kind, or null if its writes do not merge. */
+  Merger mergerOf(byte[] key) {
+    return mergers.get(key[0] & 0xFF);
   }
 
   /** The table of owned entries (for tests, and the metrics). */
@@ -125,7 +146,13 @@ final class LocalStore {
   }
 
   /** What {@link #apply} did with a copy. */
-  enum Applied { APPLIED, STALE, NOT_KEPT }
+  enum Applied {
+    APPLIED, STALE, NOT_KEPT,
+    /** A change, and no live value of its incarnation is held to merge it into. */
+    NO_BASE,
+    /** The kind's merger found the copy or the held value malformed; nothing changed. */
+    MALFORMED
+  }
 
   /**
    * Applies a copy made elsewhere if it is newer than what is held, placed by view {@code m}. A copy
@@ -142,11 +169,57 @@ final class LocalStore {
       return Applied.NOT_KEPT;
     }
     StateTable t = takeOver(to, key, h);
+    Merger merger = copy.value() == null ? null : mergerOf(key);
+    if (merger != null) {
+      if (!clockObserved) {
+        clock.observe(copy.version());
+      }
+      return merge(m, t, copy, h, true, merger);
+    }
     if (!(clockObserved ? t.putIfNewerObserved(copy, h) : t.putIfNewer(copy, h))) {
       return Applied.STALE;
     }
     settle(copy, h, t, m);
     return Applied.APPLIED;
+  }
+
+  /**
+   * Merges a change made elsewhere ({@code change}'s value is the delta, see {@link Merger}) into the
+   * live value held for its incarnation in the table of view {@code m}; the caller has made the
+   * clock observe its version.
+   */
+  Applied applyChange(Membership m, StateEntry change, long h) {
+    Merger merger = mergerOf(change.key());
+    if (merger == null) {
+      return Applied.NO_BASE;
+    }
+    return merge(m, takeOver(tableFor(m, h), change.key(), h), change, h, false, merger);
+  }
+
+  private Applied merge(Membership m, StateTable t, StateEntry copy, long h, boolean whole, Merger merger) {
+    MalformedMessageException[] failed = new MalformedMessageException[1];
+    StateTable.Merged r = t.putMerged(copy, h, whole, held -> {
+      try {
+        return merger.merge(held, copy.value(), CodecLimits.DEFAULT);
+      } catch (MalformedMessageException ex) {
+        failed[0] = ex;
+        return held;
+      }
+    });
+    if (failed[0] != null) {
+      return Applied.MALFORMED;
+    }
+    return switch (r) {
+      case APPLIED -> {
+        StateEntry now = t.getAnyEntry(copy.key(), h);
+        if (now != null) {
+          settle(now, h, t, m);
+        }
+        yield Applied.APPLIED;
+      }
+      case UNCHANGED -> Applied.STALE;
+      case NO_BASE -> Applied.NO_BASE;
+    };
   }
 
   /** {@link #apply} of a copy this node keeps whoever owns it (a pulled or forwarded entry). */

@@ -20,6 +20,7 @@ public final class NodeMetrics implements NodeMetricsMXBean {
   final LongAdder bytesSent = new LongAdder();
   final LongAdder acks = new LongAdder();
   final LongAdder ackTimeouts = new LongAdder();
+  final LongAdder ownersExcluded = new LongAdder();
   final LongAdder copiesApplied = new LongAdder();
   final LongAdder copiesStale = new LongAdder();
   final LongAdder pulls = new LongAdder();
@@ -93,6 +94,7 @@ public final class NodeMetrics implements NodeMetricsMXBean {
   @Override public long getBytesSent() { return bytesSent.sum(); }
   @Override public long getAcks() { return acks.sum(); }
   @Override public long getAckTimeouts() { return ackTimeouts.sum(); }
+  @Override public long getOwnersExcluded() { return ownersExcluded.sum(); }
   @Override public long getCopiesApplied() { return copiesApplied.sum(); }
   @Override public long getCopiesStale() { return copiesStale.sum(); }
   @Override public long getPulls() { return pulls.sum(); }

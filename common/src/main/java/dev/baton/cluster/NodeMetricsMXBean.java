@@ -8,6 +8,9 @@ public interface NodeMetricsMXBean {
   long getBytesSent();
   long getAcks();
   long getAckTimeouts();
+
+  /** Times this node asked for a member to be removed from the view for missing {@code syncMissesToExclude} acknowledgements in a row. */
+  long getOwnersExcluded();
   long getCopiesApplied();
   long getCopiesStale();
   long getPulls();

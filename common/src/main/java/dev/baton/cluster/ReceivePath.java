@@ -3,7 +3,6 @@ package dev.baton.cluster;
 import dev.baton.state.EntryCopy;
 import dev.baton.state.HybridClock;
 import dev.baton.state.StateEntry;
-import dev.baton.state.StateKind;
 import dev.baton.state.Versions;
 import dev.baton.wire.ClusterMessages;
 import dev.baton.wire.CodecLimits;
@@ -11,7 +10,6 @@ import dev.baton.wire.Frames;
 import dev.baton.wire.MalformedMessageException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 import org.jgroups.Address;
 import org.jgroups.View;
@@ -33,20 +31,21 @@ final class ReceivePath implements Transport.Inbound {
   private final ClusterView view;
   private final LocalStore store;
   private final HybridClock clock;
+  private final OwnerWatch owners;
   private final NodeMetrics metrics;
   private final RateLimitedLog log;
-  private final AtomicReferenceArray<DeltaApplier> appliers = new AtomicReferenceArray<>(256);
   private final List<Consumer<StateEntry>> changeListeners = new CopyOnWriteArrayList<>();
   private Rebalancer rebalancer;
   private Puller puller;
   private TouchBatcher touches;
   private UpstreamLink upstream;
 
-  ReceivePath(ClusterView view, LocalStore store, HybridClock clock, NodeMetrics metrics,
+  ReceivePath(ClusterView view, LocalStore store, HybridClock clock, OwnerWatch owners, NodeMetrics metrics,
       RateLimitedLog log) {
     this.view = view;
     this.store = store;
     this.clock = clock;
+    this.owners = owners;
     this.metrics = metrics;
     this.log = log;
   }
@@ -59,10 +58,6 @@ final class ReceivePath implements Transport.Inbound {
     this.upstream = upstream;
   }
 
-  void registerDeltas(StateKind kind, DeltaApplier applier) {
-    appliers.set(kind.code(), applier);
-  }
-
   void addChangeListener(Consumer<StateEntry> listener) {
     changeListeners.add(listener);
   }
@@ -70,6 +65,7 @@ final class ReceivePath implements Transport.Inbound {
   @Override
   public void viewAccepted(View v) {
     rebalancer.viewAccepted(v);
+    owners.viewAccepted(view.current());
   }
 
   @Override
@@ -99,6 +95,10 @@ final class ReceivePath implements Transport.Inbound {
         case ClusterMessages.TYPE_PULL -> {
           return puller.answer(ClusterMessages.readPull(o.body()));
         }
+        case ClusterMessages.TYPE_EXCLUDE -> {
+          owners.requested(from, ClusterMessages.readExclude(o.body()));
+          return null;
+        }
         case ClusterMessages.TYPE_REBALANCE_DONE -> {
           ClusterMessages.readRebalanceDone(o.body());
           rebalancer.doneFrom(from);
@@ -121,14 +121,14 @@ final class ReceivePath implements Transport.Inbound {
   private void applyWrites(List<ClusterMessages.Incoming> writes, Address from) throws MalformedMessageException {
     for (ClusterMessages.Incoming w : writes) {
       if (w instanceof ClusterMessages.Entries entries) {
-        applyEntries(entries);
+        applyEntries(entries, from);
       } else {
         applyDelta((ClusterMessages.Delta) w, from);
       }
     }
   }
 
-  private void applyEntries(ClusterMessages.Entries msg) {
+  private void applyEntries(ClusterMessages.Entries msg, Address from) {
     Membership m = view.current();
     boolean sameView = m != null && m.viewId() == msg.viewId();
     long newest = Long.MIN_VALUE;
@@ -150,7 +150,8 @@ final class ReceivePath implements Transport.Inbound {
           }
         }
         case STALE -> metrics.copiesStale.increment();
-        case NOT_KEPT -> { }
+        case MALFORMED -> reject(from, new MalformedMessageException("a copy does not merge with the value held"));
+        case NOT_KEPT, NO_BASE -> { }
       }
     }
     metrics.copiesApplied.add(applied);
@@ -164,30 +165,37 @@ final class ReceivePath implements Transport.Inbound {
     if (held == null && !view.owns(m, h)) {
       return; // neither ours nor something we serve
     }
-    if (held != null && !Versions.isNewer(w, held)) {
-      metrics.copiesStale.increment();
-      return;
-    }
-    DeltaApplier applier = appliers.get(w.key()[0] & 0xFF);
-    if (applier != null && held != null && held.value() != null && held.version() == d.baseVersion()
-        && held.origin() == d.baseOrigin()) {
-      EntryCopy applied = new EntryCopy(w.key(), applier.apply(held.value(), d.delta(), limits), w.version(),
-          w.origin(), w.createdMillis(), w.lastAccessMillis(), w.maxIdleMillis());
-      if (store.keep(m, applied, h)) {
+    clock.observe(w.version());
+    EntryCopy change = new EntryCopy(w.key(), d.delta(), w.version(), w.origin(), w.createdMillis(),
+        w.lastAccessMillis(), w.maxIdleMillis());
+    switch (store.applyChange(m, change, h)) {
+      case APPLIED -> {
         metrics.deltasApplied.increment();
         metrics.copiesApplied.increment();
-        changed(applied);
-      } else {
-        metrics.copiesStale.increment(); // a newer write came in between
+        changed(store.getAny(w.key()));
+        if (held != null && held.version() == d.baseVersion() && held.origin() == d.baseOrigin()) {
+          return;
+        }
+        // Merged into a copy that is not the writer's base: this node may have missed one of the
+        // writer's earlier writes, so the writer's whole value is merged in too.
       }
-      return;
+      case STALE -> {
+        metrics.copiesStale.increment();
+        return;
+      }
+      case MALFORMED -> throw new MalformedMessageException("a delta does not merge with the value held");
+      case NO_BASE, NOT_KEPT -> {
+        if (held != null && !Versions.supersedes(change, held)) {
+          metrics.copiesStale.increment(); // its incarnation was deleted here
+          return;
+        }
+      }
     }
-    // Not on the base the delta was made from: take the whole value from the writer.
     metrics.deltaFallbacks.increment();
     StateEntry full = puller.pullFrom(w.key(), List.of(from));
     if (full != null && store.keep(m, full, h)) {
       metrics.copiesApplied.increment();
-      changed(full);
+      changed(store.getAny(w.key()));
     }
   }
 

@@ -59,8 +59,11 @@ public final class Settings {
   public static final Setting<Duration> SYNC_TIMEOUT = Setting.millis("syncTimeout", 2000,
       "how long a sync write waits for acknowledgements");
   public static final Setting<SyncTimeoutAction> SYNC_TIMEOUT_ACTION = Setting.choice("syncTimeoutAction",
-      SyncTimeoutAction.ASYNC, SyncTimeoutAction.class,
-      "at the timeout: async logs and counts it and carries on, fail throws (the request fails)");
+      SyncTimeoutAction.FAIL, SyncTimeoutAction.class,
+      "at the timeout: fail throws (the request fails: the change is applied here, not known to be on"
+          + " every owner); async logs and counts it and answers as if replicated");
+  public static final Setting<Integer> SYNC_MISSES_TO_EXCLUDE = Setting.integer("syncMissesToExclude", 3, 0, 1000,
+      "acknowledgements an owner may miss in a row before it is removed from the view (0: never)");
   public static final Setting<String> SECRET = Setting.text("secret", null,
       "the cluster secret inline: 32+ random bytes in base64 (prefer secretFile)");
   public static final Setting<String> SECRET_FILE = Setting.text("secretFile", null,
@@ -78,7 +81,10 @@ public final class Settings {
   public static final Setting<Duration> TOUCH_INTERVAL = Setting.millis("touchInterval", 1000,
       "time between batches of access times sent to the other nodes");
   public static final Setting<Duration> TOMBSTONE_TTL = Setting.millis("tombstoneTtl", 600_000,
-      "how long a delete is remembered (must outlast a partition)");
+      "how long a delete is remembered beyond the deleted entry's own idle timeout (must outlast a partition)");
+  public static final Setting<Duration> TOMBSTONE_TTL_NO_TIMEOUT = Setting.millis("tombstoneTtlNoTimeout",
+      86_400_000, "how long the delete of an entry without an idle timeout (a single sign-on) is remembered,"
+          + " before tombstoneTtl");
   public static final Setting<Duration> TLS_KEY_ROTATION = Setting.millis("tlsKeyRotation", 3_600_000,
       "how long a TLS session-ticket key encrypts new tickets before the next one takes over").notUpstream();
   public static final Setting<Duration> TLS_TICKET_LIFETIME = Setting.millis("tlsTicketLifetime", 86_400_000,
@@ -113,9 +119,9 @@ public final class Settings {
 
   /** Every setting, in the order of the reference. */
   public static final List<Setting<?>> ALL = List.of(CLUSTER_NAME, NODE_NAME, BIND_ADDRESS, STACK, MCAST_ADDRESS,
-      MCAST_PORT, TCP_PORT, INITIAL_HOSTS, TOPOLOGY, OWNERS, ROLE, WRITE_MODE, SYNC_TIMEOUT, SYNC_TIMEOUT_ACTION,
+      MCAST_PORT, TCP_PORT, INITIAL_HOSTS, TOPOLOGY, OWNERS, ROLE, WRITE_MODE, SYNC_TIMEOUT, SYNC_TIMEOUT_ACTION, SYNC_MISSES_TO_EXCLUDE,
       SECRET, SECRET_FILE, ENCRYPTION, NEAR_CACHE_BYTES, PULL_TIMEOUT, STATE_TRANSFER_TIMEOUT, SWEEP_INTERVAL,
-      TOUCH_INTERVAL, TOMBSTONE_TTL, TLS_KEY_ROTATION, TLS_TICKET_LIFETIME, TLS_SESSION_CACHE_TIMEOUT,
+      TOUCH_INTERVAL, TOMBSTONE_TTL, TOMBSTONE_TTL_NO_TIMEOUT, TLS_KEY_ROTATION, TLS_TICKET_LIFETIME, TLS_SESSION_CACHE_TIMEOUT,
       TLS_SESSION_CACHE_BYTES, ATTRIBUTE_MAX_BYTES, ATTRIBUTE_ALLOW_LIST, DIRTY_POLICY,
       MAX_IDLE_SWAP, WEB_APP_ACCESS, TLS_FAILOVER);
 

@@ -48,6 +48,12 @@ interface Transport extends AutoCloseable {
    */
   Map<Address, byte[]> ask(List<Address> targets, byte[] frame, long timeoutMillis) throws Exception;
 
+  /**
+   * Removes {@code member} from the view, as if the failure detection had suspected it; only the
+   * coordinator's call takes effect.
+   */
+  void exclude(Address member);
+
   /** The largest frame the transport sends in one piece (one datagram on UDP). */
   int fragmentSize();
 

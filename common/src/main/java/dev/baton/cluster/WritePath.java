@@ -2,6 +2,8 @@ package dev.baton.cluster;
 
 import dev.baton.state.StateEntry;
 import dev.baton.wire.ClusterMessages;
+import dev.baton.wire.CodecLimits;
+import dev.baton.wire.MalformedMessageException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -20,15 +22,17 @@ final class WritePath {
   private final ClusterView view;
   private final LocalStore store;
   private final WriteSender sender;
+  private final OwnerWatch owners;
   private final NodeMetrics metrics;
   private final RateLimitedLog log;
 
-  WritePath(ClusterSettings settings, ClusterView view, LocalStore store, WriteSender sender, NodeMetrics metrics,
-      RateLimitedLog log) {
+  WritePath(ClusterSettings settings, ClusterView view, LocalStore store, WriteSender sender, OwnerWatch owners,
+      NodeMetrics metrics, RateLimitedLog log) {
     this.settings = settings;
     this.view = view;
     this.store = store;
     this.sender = sender;
+    this.owners = owners;
     this.metrics = metrics;
     this.log = log;
   }
@@ -41,22 +45,46 @@ final class WritePath {
     if (r.value() == null) {
       return replicate(store.remove(m, key, h), m, h, mode);
     }
-    if (r.base() == null) {
+    Merger merger = store.mergerOf(key);
+    if (r.base() == null && merger == null) {
       return replicate(store.put(m, key, h, r.value(), r.maxIdleMillis()), m, h, mode);
     }
     StateEntry base = r.base();
+    if (base != null && deletedSince(key, base)) {
+      return new Started(store.getAny(key), null, List.of()); // a delete elsewhere wins over this write
+    }
     boolean[] onBase = new boolean[1];
     StateEntry written = store.compute(m, key, h, r.maxIdleMillis(), current -> {
       // The table never copies values, so the same array means the same write.
-      onBase[0] = current != null && current == base.value();
-      return r.value();
+      onBase[0] = base != null && current != null && current == base.value();
+      return onBase[0] || current == null || merger == null ? r.value() : mergeLocal(merger, current, r.value());
     });
-    if (onBase[0] && !ClusterView.alone(m)) {
+    if (onBase[0] && r.delta() != null && !ClusterView.alone(m)) {
       metrics.deltasSent.increment();
       return send(written, m, h, new ClusterMessages.Part(ClusterMessages.TYPE_DELTA,
           ClusterMessages.delta(m.viewId(), base, written, r.delta())), mode);
     }
     return replicate(written, m, h, mode);
+  }
+
+  /** Whether the incarnation {@code base} belongs to was deleted (here, or by a copy from elsewhere). */
+  private boolean deletedSince(byte[] key, StateEntry base) {
+    StateEntry held = store.getAny(key);
+    return held != null && held.isTombstone() && held.createdMillis() != StateEntry.NO_INCARNATION
+        && base.createdMillis() <= held.createdMillis();
+  }
+
+  /**
+   * A local write of a merging kind made from an older value: merged with what arrived meanwhile,
+   * so that another node's change to another part survives it.
+   */
+  private byte[] mergeLocal(Merger merger, byte[] current, byte[] value) {
+    try {
+      return merger.merge(current, value, CodecLimits.DEFAULT);
+    } catch (MalformedMessageException ex) {
+      log.warn("a local write could not be merged with the copy held (" + ex.getMessage() + "); it replaces it");
+      return value;
+    }
   }
 
   /**
@@ -128,8 +156,10 @@ final class WritePath {
       for (Address t : targets) {
         if (rsps.received(t)) {
           metrics.acks.increment();
+          owners.acked(t);
         } else if (!rsps.suspected(t) && now.contains(t)) {
           missing++;
+          owners.missed(now, t);
         }
       }
       if (missing > 0) {
@@ -144,7 +174,7 @@ final class WritePath {
       if (settings.failOnSyncTimeout()) {
         throw new ReplicationException(message, cause);
       }
-      log.warn(message + "; carrying on as async (syncTimeoutAction=async)");
+      log.warn(message + "; answered as if replicated (syncTimeoutAction=async)");
       return entry;
     }
   }

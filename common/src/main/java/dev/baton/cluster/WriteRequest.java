@@ -10,10 +10,12 @@ import java.util.Objects;
  * @param key the entry's key ({@link dev.baton.state.StateKey#toBytes()})
  * @param value the new value; null for a delete
  * @param maxIdleMillis idle time after which the entry expires; 0 for never
- * @param base for a change: the entry this node returned earlier that {@code value} was made from;
- *     else null
- * @param delta for a change: what receivers apply to their copy of {@code base} (see
- *     {@link ClusterNode#registerDeltas}); else null
+ * @param base the entry this node returned earlier that {@code value} was made from, or null: for
+ *     a kind with a {@link Merger}, a write whose base is no longer what this node holds is merged
+ *     with what arrived since, and a write whose base was deleted meanwhile is dropped (the delete
+ *     wins); it is also what a delta is made against
+ * @param delta for a change: what receivers merge into their copy (see
+ *     {@link ClusterNode#registerMerger}); else null
  * @param mode the write mode; null for the node's {@code writeMode}
  */
 public record WriteRequest(byte[] key, byte[] value, long maxIdleMillis, StateEntry base, byte[] delta,
@@ -21,8 +23,8 @@ public record WriteRequest(byte[] key, byte[] value, long maxIdleMillis, StateEn
 
   public WriteRequest {
     Objects.requireNonNull(key, "key");
-    if ((base == null) != (delta == null)) {
-      throw new IllegalArgumentException("a change needs both its base and its delta");
+    if (delta != null && base == null) {
+      throw new IllegalArgumentException("a delta needs the base it was made from");
     }
     if (value == null && base != null) {
       throw new IllegalArgumentException("a delete has no delta");
@@ -40,10 +42,16 @@ public record WriteRequest(byte[] key, byte[] value, long maxIdleMillis, StateEn
     return new WriteRequest(key, null, 0, null, null, null);
   }
 
+  /** This write, made from {@code base} (see the record's comment). */
+  public WriteRequest base(StateEntry base) {
+    return new WriteRequest(key, value, maxIdleMillis, base, delta, mode);
+  }
+
   /**
    * This write, replicated as {@code delta} against {@code base}. If this node no longer holds
-   * {@code base} itself (another write came in between), the whole value is replicated; a receiver
-   * whose copy is not {@code base} fetches the whole value from this node.
+   * {@code base} itself (another write came in between), the whole (merged) value is replicated; a
+   * receiver merges the delta into its copy, and fetches the whole value from this node when its
+   * copy is not {@code base} (it may have missed a write) or it has none.
    */
   public WriteRequest delta(StateEntry base, byte[] delta) {
     return new WriteRequest(key, value, maxIdleMillis, base, delta, mode);

@@ -6,75 +6,73 @@ import dev.baton.wire.WireFormat;
 import dev.baton.wire.WireReader;
 import dev.baton.wire.WireWriter;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What changed in a session between two versions: the (small) metadata in full, plus only the
- * attributes set or removed. Applied to the base it was made from, it gives the new record.
+ * What one write changed in a session: the (small) metadata in full with its stamps, plus only the
+ * attributes it set and the removals it made, each with its {@link Stamp}. It is a part of a record,
+ * and applies by {@linkplain SessionRecord#merge merging}: to the record it was made from, or to any
+ * other replica of the session, whatever else that replica has merged meanwhile.
  *
- * <p>Layout after the header ({@link WireFormat#TYPE_SESSION_DELTA}): accessed, lastAccessed,
- * maxInactive, lastNode?, lastSaved, auth?, tls?, set count, (name, bytes)*, removed count, name*.
+ * <p>Layout after the header ({@link WireFormat#TYPE_SESSION_DELTA}): the metadata
+ * ({@link SessionRecordCodec#writeMeta}), the attributes set as (name, stamp, bytes), the removals as
+ * (name, stamp).
  *
- * @param after metadata of the new record (its attributes are not encoded)
- * @param set attributes set to new bytes
- * @param removed attribute names removed
+ * @param part the new record's metadata and stamps, with only the changed attributes and removals
  */
-public record SessionDelta(SessionRecord after, Map<String, byte[]> set, List<String> removed) {
+public record SessionDelta(SessionRecord part) {
 
-  /** The delta from {@code before} to {@code after}; attributes are compared by their bytes. */
+  /**
+   * The change from {@code before} to {@code after}, both stamped ({@code after} by
+   * {@link SessionRecord#stampChanges}): the attributes and removals whose stamps differ.
+   */
   public static SessionDelta between(SessionRecord before, SessionRecord after) {
-    Map<String, byte[]> set = new LinkedHashMap<>();
-    after.attributes().forEach((name, bytes) -> {
+    SessionRecord part = after.copy();
+    for (String name : after.attributeNames()) {
       byte[] old = before.attribute(name);
-      if (old == null || (old != bytes && !Arrays.equals(old, bytes))) {
-        set.put(name, bytes);
-      }
-    });
-    List<String> removed = new ArrayList<>();
-    for (String name : before.attributeNames()) {
-      if (after.attribute(name) == null) {
-        removed.add(name);
+      if (old != null && before.stampOf(name).equals(after.stampOf(name))) {
+        part.removeAttribute(name);
       }
     }
-    return new SessionDelta(after, set, removed);
+    for (Map.Entry<String, Stamp> d : after.removals().entrySet()) {
+      if (d.getValue().equals(before.removals().get(d.getKey()))) {
+        part.forgetRemoval(d.getKey());
+      }
+    }
+    return new SessionDelta(part);
   }
 
-  /** The new record: {@code base} with this delta's metadata and attribute changes. */
+  /** The attributes this change sets: name to bytes. */
+  public Map<String, byte[]> set() {
+    return part.attributes();
+  }
+
+  /** The attributes this change removes. */
+  public List<String> removed() {
+    return new ArrayList<>(part.removals().keySet());
+  }
+
+  /** {@code base} with this change merged in ({@code base} itself if it holds it already). */
   public SessionRecord applyTo(SessionRecord base) {
-    SessionRecord r = new SessionRecord(base.id(), base.createdMillis(), after.maxInactiveSeconds());
-    base.attributes().forEach(r::attribute);
-    r.accessedMillis(after.accessedMillis());
-    r.lastAccessedMillis(after.lastAccessedMillis());
-    r.lastNode(after.lastNode());
-    r.lastSavedMillis(after.lastSavedMillis());
-    r.auth(after.auth());
-    r.tls(after.tls());
-    removed.forEach(r::removeAttribute);
-    set.forEach(r::attribute);
-    return r;
+    return SessionRecord.merge(base, part);
   }
 
   public byte[] encode() {
-    int size = 64;
-    for (Map.Entry<String, byte[]> a : set.entrySet()) {
-      size += a.getKey().length() * 3 + a.getValue().length + 10;
+    int size = 96 + part.removals().size() * 40;
+    for (Map.Entry<String, byte[]> a : part.attributes().entrySet()) {
+      size += a.getKey().length() * 3 + a.getValue().length + 24;
     }
     WireWriter w = WireWriter.message(WireFormat.TYPE_SESSION_DELTA, size);
-    SessionRecordCodec.writeMeta(w, after);
-    w.writeVarInt(set.size());
-    set.forEach((name, bytes) -> w.writeString(name).writeBytes(bytes));
-    w.writeVarInt(removed.size());
-    removed.forEach(w::writeString);
+    SessionRecordCodec.writeMeta(w, part);
+    SessionRecordCodec.writeParts(w, part, part.attributeNames(), part.removals().keySet());
     return w.toByteArray();
   }
 
   /**
-   * Decodes a delta; the session id and creation time come from the base it is applied to.
+   * Decodes a change; the session id and creation time come from the record it is merged into.
    *
-   * @throws MalformedMessageException if the bytes are not a well-formed delta within the limits
+   * @throws MalformedMessageException if the bytes are not a well-formed change within the limits
    */
   public static SessionDelta decode(byte[] bytes, CodecLimits limits) throws MalformedMessageException {
     WireReader in = new WireReader(bytes);
@@ -82,20 +80,10 @@ public record SessionDelta(SessionRecord after, Map<String, byte[]> set, List<St
     if (type != WireFormat.TYPE_SESSION_DELTA) {
       throw new MalformedMessageException("expected a session delta, got type " + type);
     }
-    SessionRecord after = new SessionRecord("-", 0, 0);
-    SessionRecordCodec.readMeta(in, after);
-    int setCount = in.readLength(limits.maxAttributes(), "changed attribute count");
-    Map<String, byte[]> set = new LinkedHashMap<>();
-    for (int i = 0; i < setCount; i++) {
-      String name = in.readString(CodecLimits.MAX_NAME_BYTES, "attribute name");
-      set.put(name, in.readBytes(limits.maxAttributeBytes(), "attribute '" + name + "'"));
-    }
-    int removedCount = in.readLength(limits.maxAttributes(), "removed attribute count");
-    List<String> removed = new ArrayList<>();
-    for (int i = 0; i < removedCount; i++) {
-      removed.add(in.readString(CodecLimits.MAX_NAME_BYTES, "removed attribute name"));
-    }
+    SessionRecord part = new SessionRecord("-", 0, 0);
+    SessionRecordCodec.readMeta(in, part);
+    SessionRecordCodec.readParts(in, part, limits);
     in.expectEnd();
-    return new SessionDelta(after, set, removed);
+    return new SessionDelta(part);
   }
 }

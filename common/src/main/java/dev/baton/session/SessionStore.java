@@ -25,6 +25,9 @@ import java.util.function.BiConsumer;
  *   <li><b>Writes</b> ({@link #write}) go as a change from the entry this node last wrote or loaded
  *       (its <em>base</em>): nothing but the access time moved, a touch; otherwise the new record,
  *       as a {@link SessionDelta} when that is at most half the record, else whole.</li>
+ *   <li><b>Concurrent writes</b> on several nodes merge attribute by attribute: each part a write
+ *       changed is stamped with the node's clock, and every node keeps the newest of each part
+ *       ({@link SessionRecord#merge}); an invalidation wins over a write made at the same time.</li>
  *   <li><b>Attributes</b> are read back through the allow-list with the web application's class
  *       loader; one that cannot be read is kept as bytes and written back untouched, never dropped
  *       ({@link #readAttributes}).</li>
@@ -40,6 +43,13 @@ import java.util.function.BiConsumer;
 public final class SessionStore {
 
   private static final System.Logger LOG = System.getLogger(SessionStore.class.getName());
+
+  /**
+   * Names of a record's entries that an adapter keeps for itself (container state that travels with
+   * the session, such as a FORM login in progress), not attributes of the application: they merge
+   * as attributes do, and {@link #readAttributes} leaves them out.
+   */
+  public static final String ADAPTER_PREFIX = "dev.baton.adapter.";
 
   private final ClusterNode node;
   private final String host;
@@ -58,7 +68,7 @@ public final class SessionStore {
     this.contextPath = contextPath;
     this.serializer = serializer;
     this.log = new RateLimitedLog(LOG, "[" + StateKey.webappScope(virtualHost, contextPath) + "] ");
-    node.registerDeltas(StateKind.HTTP_SESSION, SessionDeltas::apply);
+    node.registerMerger(StateKind.HTTP_SESSION, SessionMerge::merge);
   }
 
   public ClusterNode node() {
@@ -72,25 +82,21 @@ public final class SessionStore {
 
   /** The record an entry holds; null (warned about) if it is a tombstone or unreadable. */
   public SessionRecord decode(StateEntry e) {
-    if (e == null || e.isTombstone()) {
-      return null;
-    }
-    try {
-      return codec.decode(e.value());
-    } catch (MalformedMessageException ex) {
-      log.warn("a session in the cluster cache is unreadable and was ignored: " + ex.getMessage());
-      return null;
-    }
+    return e == null ? null : decode(e.value());
   }
 
   /**
    * The attributes of {@code record} as objects, deserialized with {@code loader} through the
-   * allow-list; those that cannot be read are kept as bytes in {@link Attributes#unreadable()}.
+   * allow-list; those that cannot be read are kept as bytes in {@link Attributes#unreadable()}. An
+   * adapter's own entries ({@link #ADAPTER_PREFIX}) are not attributes and are left out.
    */
   public Attributes readAttributes(SessionRecord record, ClassLoader loader) {
     Map<String, Object> values = new HashMap<>();
     Map<String, byte[]> unreadable = new HashMap<>();
     for (Map.Entry<String, byte[]> a : record.attributes().entrySet()) {
+      if (a.getKey().startsWith(ADAPTER_PREFIX)) {
+        continue;
+      }
       try {
         values.put(a.getKey(), serializer.deserialize(a.getKey(), a.getValue(), loader));
       } catch (AttributeException e) {
@@ -120,23 +126,58 @@ public final class SessionStore {
 
   /**
    * Replicates {@code after}, made from {@code before} (the record of {@code base}, or null for a
-   * session this node has not written or loaded yet).
+   * session this node has not written or loaded yet). What {@code after} changed is stamped here;
+   * what it left as {@code before} had it keeps {@code before}'s stamps, so a newer change of it
+   * made on another node meanwhile survives the merge.
    *
    * @return the started write, or null if only the access time moved and the cache entry was
    *     touched instead
    */
-  public Write write(byte[] key, StateEntry base, SessionRecord before, SessionRecord after, long maxIdleMillis) {
+  public Written write(byte[] key, StateEntry base, SessionRecord before, SessionRecord after, long maxIdleMillis) {
     if (before != null && after.sameExceptAccess(before) && node.touch(key)) {
       return null;
     }
+    after.stampChanges(before, new Stamp(node.newVersion(), node.nodeId()));
     byte[] value = codec.encode(after);
     SessionDelta delta = before == null ? null : SessionDelta.between(before, after);
-    // A delta costs every receiver a decode, an apply and a re-encode, and a fetch of the whole
+    // A delta costs every receiver a decode, a merge and a re-encode, and a fetch of the whole
     // record when it is not on the delta's base: worth it only when its attributes are at most half
     // the record (judged before encoding it).
-    WriteRequest put = WriteRequest.put(key, value, maxIdleMillis);
-    return node.write(delta != null && changedBytes(delta) * 2 <= value.length
-        ? put.delta(base, delta.encode()) : put);
+    WriteRequest put = WriteRequest.put(key, value, maxIdleMillis).base(base);
+    return new Written(node.write(delta != null && changedBytes(delta) * 2 <= value.length
+        ? put.delta(base, delta.encode()) : put), value);
+  }
+
+  /**
+   * A started session write, and the record this node made (encoded): what its in-memory session
+   * matches. The entry written may hold more, when changes made elsewhere meanwhile were merged in
+   * ({@link #merged}); the next write of the session must then be made from {@code made}, not from
+   * the entry, so that what this node did not change keeps its older stamps and the newer changes
+   * made elsewhere survive.
+   *
+   * @param write the write, whose entry is the base of the next one
+   * @param made the record this node wrote, encoded
+   */
+  public record Written(Write write, byte[] made) {
+    /** Whether the entry written holds changes made elsewhere besides this node's record. */
+    public boolean merged() {
+      return write.entry().value() != made;
+    }
+
+    /** What the next write of the session is made from: this node's record if it was merged, else null (the entry's). */
+    public byte[] madeIfMerged() {
+      return merged() ? made : null;
+    }
+  }
+
+  /** The record {@code value} encodes (an entry's value or {@link Written#made}); null (warned about) if unreadable. */
+  public SessionRecord decode(byte[] value) {
+    try {
+      return value == null ? null : codec.decode(value);
+    } catch (MalformedMessageException ex) {
+      log.warn("a session in the cluster cache is unreadable and was ignored: " + ex.getMessage());
+      return null;
+    }
   }
 
   /** Deletes a session cluster-wide (a tombstone, so that it never comes back). */

@@ -9,6 +9,13 @@ package dev.baton.state;
  */
 public interface StateEntry {
 
+  /**
+   * The creation time of the tombstone an expiry leaves: it belongs to no incarnation, so it does
+   * not refuse a later write of the entry it expired as a delete's tombstone does (see
+   * {@link Versions#supersedes}).
+   */
+  long NO_INCARNATION = Long.MIN_VALUE;
+
   /** The key bytes (see {@link StateKey#toBytes()}). */
   byte[] key();
 
@@ -21,13 +28,19 @@ public interface StateEntry {
   /** The numeric id of the node that made this write; breaks ties between equal versions. */
   int origin();
 
-  /** When the entry was first created (epoch millis), kept across updates of the same key. */
+  /**
+   * When the entry was first created (epoch millis), kept across updates of the same key: it names
+   * the incarnation a write or a delete belongs to.
+   */
   long createdMillis();
 
   /** The last access (epoch millis); for a tombstone, the time of the delete. */
   long lastAccessMillis();
 
-  /** Maximum idle time in millis after which the entry expires; 0 means never. */
+  /**
+   * Maximum idle time in millis after which the entry expires; 0 means never. A delete's tombstone
+   * keeps the deleted entry's, which sets how long it is remembered.
+   */
   long maxIdleMillis();
 
   /** True if this entry records a delete. */

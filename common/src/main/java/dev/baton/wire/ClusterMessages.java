@@ -19,6 +19,8 @@ import java.util.List;
  *   <li>{@link #TYPE_DELTA}: {@code viewId(8) key baseVersion(8) baseOrigin(4) version(8) origin(4)
  *       created(8) lastAccess(8) maxIdle(8) delta}: a write sent as its change against a base
  *       version.</li>
+ *   <li>{@link #TYPE_EXCLUDE}: {@code viewId(8) name}: to the coordinator, a member that stopped
+ *       acknowledging this sender's sync writes, to be removed from the view;</li>
  *   <li>{@link #TYPE_BATCH}: {@code count(varint)} then per part {@code type(1) body}: writes that
  *       queued up on the sender, in the order they were made; a part is a {@link #TYPE_ENTRIES} or
  *       a {@link #TYPE_DELTA} body.</li>
@@ -32,6 +34,7 @@ public final class ClusterMessages {
   public static final int TYPE_REBALANCE_DONE = 0x23;
   public static final int TYPE_DELTA = 0x24;
   public static final int TYPE_BATCH = 0x25;
+  public static final int TYPE_EXCLUDE = 0x26;
 
   /** A write made by the sender. */
   public static final int PURPOSE_WRITE = 1;
@@ -133,6 +136,20 @@ public final class ClusterMessages {
 
   public static byte[] rebalanceDone(long viewId) {
     return new WireWriter(8).writeLong(viewId).toByteArray();
+  }
+
+  public static byte[] exclude(long viewId, String memberName) {
+    return new WireWriter(16 + memberName.length() * 3).writeLong(viewId).writeString(memberName).toByteArray();
+  }
+
+  /** A decoded {@link #TYPE_EXCLUDE} body. */
+  public record Exclude(long viewId, String memberName) {}
+
+  public static Exclude readExclude(byte[] body) throws MalformedMessageException {
+    WireReader in = new WireReader(body);
+    Exclude e = new Exclude(in.readLong(), in.readString(CodecLimits.MAX_NAME_BYTES, "member name"));
+    in.expectEnd();
+    return e;
   }
 
   public static long readRebalanceDone(byte[] body) throws MalformedMessageException {

@@ -22,12 +22,38 @@ import org.junit.jupiter.params.provider.ValueSource;
 class StateTableModelTest {
 
   private static final long TOMBSTONE_TTL = 500;
+  private static final long TOMBSTONE_TTL_NO_TIMEOUT = 300;
 
   /** What the contract says the table holds for a key. */
-  private record Model(String value, long version, int origin, long lastAccess, long maxIdle) {
+  private record Model(String value, long version, int origin, long created, long lastAccess, long maxIdle) {
     boolean liveAt(long now) {
       return value != null && (maxIdle <= 0 || now - lastAccess <= maxIdle);
     }
+
+    /** A delete keeps the deleted entry's idle time and adds the time-to-live; an expiry only the time-to-live. */
+    long tombstoneLifetime() {
+      return created == StateEntry.NO_INCARNATION ? TOMBSTONE_TTL
+          : (maxIdle > 0 ? maxIdle : TOMBSTONE_TTL_NO_TIMEOUT) + TOMBSTONE_TTL;
+    }
+  }
+
+  /**
+   * Whether a copy replaces what the model holds: by version, except that the delete of an
+   * incarnation (same or earlier creation time) wins over its writes, and they never come back.
+   */
+  private static boolean replaces(String value, long created, long version, int origin, Model m) {
+    if (m == null) {
+      return true;
+    }
+    boolean copyDeletes = value == null;
+    if (copyDeletes != (m.value == null)) {
+      long deleteCreated = copyDeletes ? created : m.created;
+      long writeCreated = copyDeletes ? m.created : created;
+      if (deleteCreated != StateEntry.NO_INCARNATION && writeCreated <= deleteCreated) {
+        return copyDeletes;
+      }
+    }
+    return Versions.isNewer(version, origin, m.version, m.origin);
   }
 
   @ParameterizedTest
@@ -37,7 +63,8 @@ class StateTableModelTest {
     AtomicLong now = new AtomicLong(10_000);
     StateTable t = StateTable.builder(BuzHash.withSeed("model")).segments(1 << rnd.nextInt(4))
         .initialCapacity(rnd.nextInt(8)).clock(now::get).nodeId(5)
-        .tombstoneTtl(Duration.ofMillis(TOMBSTONE_TTL)).build();
+        .tombstoneTtl(Duration.ofMillis(TOMBSTONE_TTL))
+        .tombstoneTtlNoTimeout(Duration.ofMillis(TOMBSTONE_TTL_NO_TIMEOUT)).build();
     Map<String, Model> model = new HashMap<>();
     for (int step = 0; step < 2000; step++) {
       String k = "k" + rnd.nextInt(40);
@@ -48,24 +75,32 @@ class StateTableModelTest {
           long idle = rnd.nextBoolean() ? 0 : 50 + rnd.nextInt(200);
           String v = "v" + step;
           StateEntry e = t.put(bytes(k), bytes(v), idle);
-          model.put(k, new Model(v, e.version(), 5, now.get(), idle));
+          long created = m != null && m.liveAt(now.get()) ? m.created : now.get();
+          model.put(k, new Model(v, e.version(), 5, created, now.get(), idle));
         }
         case 2 -> {
           StateEntry e = t.remove(bytes(k));
-          model.put(k, new Model(null, e.version(), 5, now.get(), 0));
+          model.put(k, new Model(null, e.version(), 5, m != null ? m.created : now.get(), now.get(),
+              m != null ? m.maxIdle : 0));
         }
         case 3 -> {
-          // A copy from another node: an old version or a new one, a write or a delete.
+          // A copy from another node: an old version or a new one, a write or a delete, of an
+          // older incarnation, the one held, or a newer one.
           long version = (now.get() + rnd.nextInt(200) - 100) << 16;
           int origin = rnd.nextInt(9);
           String v = rnd.nextInt(4) == 0 ? null : "r" + step;
           long idle = rnd.nextBoolean() ? 0 : 100;
+          long created = switch (rnd.nextInt(3)) {
+            case 0 -> 1;
+            case 1 -> m != null && m.created != StateEntry.NO_INCARNATION ? m.created : 1;
+            default -> now.get() + 1;
+          };
           boolean applied = t.putIfNewer(new EntryCopy(bytes(k), v == null ? null : bytes(v),
-              version, origin, 1, now.get(), idle));
-          boolean newer = m == null || Versions.isNewer(version, origin, m.version, m.origin);
-          assertThat(applied).as(where).isEqualTo(newer);
-          if (newer) {
-            model.put(k, new Model(v, version, origin, now.get(), v == null ? 0 : idle));
+              version, origin, created, now.get(), idle));
+          boolean replaces = replaces(v, created, version, origin, m);
+          assertThat(applied).as(where).isEqualTo(replaces);
+          if (replaces) {
+            model.put(k, new Model(v, version, origin, created, now.get(), idle));
           }
         }
         case 4 -> {
@@ -73,7 +108,7 @@ class StateTableModelTest {
           boolean live = m != null && m.liveAt(now.get());
           assertThat(touched).as(where).isEqualTo(live);
           if (live) {
-            model.put(k, new Model(m.value, m.version, m.origin, now.get(), m.maxIdle));
+            model.put(k, new Model(m.value, m.version, m.origin, m.created, now.get(), m.maxIdle));
           }
         }
         case 5 -> now.addAndGet(rnd.nextInt(120));
@@ -81,8 +116,8 @@ class StateTableModelTest {
           t.sweep();
           long at = now.get();
           model.replaceAll((key, e) -> e.value != null && !e.liveAt(at)
-              ? new Model(null, e.version, e.origin, at, 0) : e);
-          model.values().removeIf(e -> e.value == null && at - e.lastAccess > TOMBSTONE_TTL);
+              ? new Model(null, e.version, e.origin, StateEntry.NO_INCARNATION, at, 0) : e);
+          model.values().removeIf(e -> e.value == null && at - e.lastAccess > e.tombstoneLifetime());
           assertThat(t.size()).as(where).isEqualTo(model.size());
         }
         default -> {

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 class StateTableTest {
@@ -169,11 +170,11 @@ class StateTableTest {
   }
 
   @Test
-  void tombstonesAreReclaimedAfterTheirTimeToLive() {
+  void aDeleteIsRememberedAsLongAsTheDeletedEntryCouldHaveLivedPlusTheTimeToLive() {
     StateTable t = table().build();
-    t.put(b("k"), b("v"), 0);
+    t.put(b("k"), b("v"), 30_000);
     t.remove(b("k"));
-    now.addAndGet(59_000);
+    now.addAndGet(89_000);
     assertThat(t.sweep()).isZero();
     assertThat(t.size()).isEqualTo(1);
     now.addAndGet(2_000);
@@ -181,6 +182,69 @@ class StateTableTest {
     assertThat(t.size()).isZero();
     assertThat(t.getAnyEntry(b("k"))).isNull();
     assertThat(removals).as("deletes by the application are not reported as removals").isEmpty();
+  }
+
+  @Test
+  void theDeleteOfAnEntryWithoutTimeoutIsRememberedForTheNoTimeoutSetting() {
+    StateTable t = table().tombstoneTtlNoTimeout(Duration.ofHours(2)).build();
+    t.put(b("k"), b("v"), 0);
+    t.remove(b("k"));
+    now.addAndGet(Duration.ofHours(2).toMillis() + 59_000);
+    assertThat(t.sweep()).isZero();
+    now.addAndGet(2_000);
+    assertThat(t.sweep()).isEqualTo(1);
+  }
+
+  @Test
+  void anExpiryIsRememberedForTheTimeToLiveAndRefusesNoLaterWriteOfTheEntry() {
+    StateTable t = table().build();
+    StateEntry e = t.put(b("k"), b("v"), 1_000);
+    now.addAndGet(1_001);
+    t.sweep();
+    assertThat(t.getAnyEntry(b("k")).isTombstone()).isTrue();
+    // Another node kept the session in use and wrote it: its copy is newer, and no delete refuses it.
+    assertThat(t.putIfNewer(new EntryCopy(b("k"), b("w"), e.version() + 1, 2, e.createdMillis(), now.get(), 1_000)))
+        .isTrue();
+    StateTable u = table().build();
+    u.put(b("k"), b("v"), 1_000);
+    now.addAndGet(1_001);
+    u.sweep();
+    now.addAndGet(60_001);
+    assertThat(u.sweep()).as("the expiry's tombstone is gone after the time-to-live").isEqualTo(1);
+  }
+
+  @Test
+  void aDeleteWinsOverEveryWriteOfItsIncarnationInEitherOrder() {
+    StateEntry write = new EntryCopy(b("k"), b("late"), 900L << 16, 2, 100, 100, 0);
+    StateEntry delete = new EntryCopy(b("k"), null, 800L << 16, 3, 100, 100, 0);
+    StateTable deletedFirst = table().build();
+    assertThat(deletedFirst.putIfNewer(delete)).isTrue();
+    assertThat(deletedFirst.putIfNewer(write)).as("a newer write of the deleted incarnation").isFalse();
+    StateTable writtenFirst = table().build();
+    assertThat(writtenFirst.putIfNewer(write)).isTrue();
+    assertThat(writtenFirst.putIfNewer(delete)).as("an older delete of the same incarnation").isTrue();
+    assertThat(deletedFirst.getAnyEntry(b("k")).isTombstone()).isTrue();
+    assertThat(writtenFirst.getAnyEntry(b("k")).isTombstone()).isTrue();
+    // A new incarnation, created after the delete, is a new entry.
+    StateEntry reborn = new EntryCopy(b("k"), b("new"), 1000L << 16, 2, 200, 200, 0);
+    assertThat(deletedFirst.putIfNewer(reborn)).isTrue();
+  }
+
+  @Test
+  void copiesOfAMergingKindMergeIntoTheLiveValueOfTheirIncarnation() {
+    StateTable t = table().build();
+    StateEntry mine = t.put(b("k"), b("a"), 0);
+    UnaryOperator<byte[]> concat = held -> held.length > 1 ? held : (new String(held) + "b").getBytes();
+    StateEntry older = new EntryCopy(b("k"), b("b"), mine.version() - 1, 2, mine.createdMillis(), now.get(), 0);
+    assertThat(t.putMerged(older, t.hashOf(b("k")), true, concat)).isEqualTo(StateTable.Merged.APPLIED);
+    StateEntry held = t.getEntry(b("k"));
+    assertThat(held.value()).as("merged though older").isEqualTo(b("ab"));
+    assertThat(held.version()).as("the newer version stays").isEqualTo(mine.version());
+    assertThat(t.putMerged(older, t.hashOf(b("k")), true, concat)).isEqualTo(StateTable.Merged.UNCHANGED);
+    StateEntry change = new EntryCopy(b("x"), b("d"), mine.version() + 1, 2, 1, now.get(), 0);
+    assertThat(t.putMerged(change, t.hashOf(b("x")), false, concat))
+        .as("a change with nothing to merge into").isEqualTo(StateTable.Merged.NO_BASE);
+    assertThat(t.getAnyEntry(b("x"))).isNull();
   }
 
   @Test

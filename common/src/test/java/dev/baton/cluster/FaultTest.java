@@ -4,6 +4,7 @@ import static dev.baton.cluster.TestClusters.closeAll;
 import static dev.baton.cluster.TestClusters.newCluster;
 import static dev.baton.cluster.TestClusters.startAll;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.baton.state.StateEntry;
@@ -150,5 +151,33 @@ class FaultTest {
         assertThat(n.getOrPull(b("deleted-on-ab"))).isNull();
       }
     });
+  }
+
+  /**
+   * A member that keeps its heartbeats but stops applying (here: it receives nothing) stays in
+   * JGroups' view; with the default {@code syncTimeoutAction=fail} the sync writes it does not
+   * acknowledge fail instead of being reported replicated, and after {@code syncMissesToExclude} of
+   * them in a row the writer has the coordinator remove it, so the others' writes carry on.
+   */
+  @Test
+  void anOwnerThatStopsAcknowledgingIsRemovedAfterItsMissesAndWritesCarryOn() throws Exception {
+    Map<String, String> cluster = TestClusters.newCluster("replicated", "sync");
+    cluster.put("syncTimeout", "500");
+    nodes.addAll(TestClusters.startAll(cluster, 3));
+    ClusterNode writer = nodes.get(1); // not the coordinator: it asks the coordinator
+    ClusterNode stuck = nodes.get(2);
+    discard(stuck).setUpDiscardRate(1.0); // hears nothing, still sends its heartbeats
+    for (int i = 0; i < 3; i++) {
+      int n = i;
+      assertThatThrownBy(() -> writer.put(b("order-" + n), b("paid"), 0))
+          .as("a write the stuck owner did not apply is not reported as replicated")
+          .isInstanceOf(ReplicationException.class);
+    }
+    assertThat(writer.metrics().getOwnersExcluded()).isEqualTo(1);
+    String stuckName = stuck.settings().nodeName();
+    await().atMost(Duration.ofSeconds(30)).until(() -> !writer.memberNames().contains(stuckName)
+        && !nodes.get(0).memberNames().contains(stuckName));
+    StateEntry e = writer.put(b("order-4"), b("paid"), 0);
+    assertThat(nodes.get(0).get(b("order-4")).version()).isEqualTo(e.version());
   }
 }

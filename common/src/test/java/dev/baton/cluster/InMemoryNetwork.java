@@ -261,6 +261,22 @@ final class InMemoryNetwork implements AutoCloseable {
       return replies;
     }
 
+    /** The coordinator's call cuts the member off, as a view without it would (it may merge back on {@link #heal}). */
+    @Override
+    public void exclude(Address member) {
+      synchronized (InMemoryNetwork.this) {
+        if (groups != null || members.isEmpty() || members.get(0) != this) {
+          return;
+        }
+        Set<String> rest = new HashSet<>();
+        Set<String> alone = new HashSet<>();
+        for (Member m : members) {
+          (m.address.equals(member) ? alone : rest).add(m.name);
+        }
+        partition(List.of(rest, alone));
+      }
+    }
+
     @Override
     public int fragmentSize() {
       return 60_000;

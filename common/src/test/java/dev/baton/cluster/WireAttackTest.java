@@ -1,6 +1,7 @@
 package dev.baton.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
@@ -163,7 +164,8 @@ class WireAttackTest {
     forger.start();
     long timeouts = nodes.get(0).metrics().getAckTimeouts();
     try {
-      nodes.get(0).put(b("paid"), b("txn-1"), 0);
+      assertThatThrownBy(() -> nodes.get(0).put(b("paid"), b("txn-1"), 0))
+          .as("not reported as replicated").isInstanceOf(ReplicationException.class);
     } finally {
       forging.set(false);
       forger.join();
@@ -180,7 +182,7 @@ class WireAttackTest {
    */
   @Test
   void aCapturedWriteSentAgainAfterItsTombstoneExpiredBringsNothingBack() throws Exception {
-    start("udp", Map.of("tombstoneTtl", "1000", "sweepInterval", "200"));
+    start("udp", Map.of("tombstoneTtl", "1000", "tombstoneTtlNoTimeout", "1", "sweepInterval", "200"));
     stranger.startRecording();
     nodes.get(0).put(b("login"), b("alice, logged in"), 0);
     await().atMost(Duration.ofSeconds(10)).until(() -> !stranger.heard().isEmpty());

@@ -27,6 +27,8 @@ class SessionRecordCodecTest {
     r.attribute("cart", new byte[] {1, 2, 3});
     r.attribute("billing.address", "Rue 1, Paris".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     r.attribute("empty", new byte[0]);
+    r.stampChanges(null, new Stamp(7L << 16, 2));
+    r.removal("coupon", new Stamp(6L << 16, 3));
     return r;
   }
 
@@ -73,9 +75,10 @@ class SessionRecordCodecTest {
   void hostileLengthIsRefusedBeforeAllocating() {
     // A record claiming one attribute of 2^31-1 bytes in a 40-byte message: allocating it would OOM.
     WireWriter w = WireWriter.message(WireFormat.TYPE_SESSION_RECORD, 64);
-    w.writeString("id").writeLong(0).writeLong(0).writeLong(0).writeInt(0).writeNullableString(null)
-        .writeLong(0).writeBoolean(false).writeBoolean(false).writeVarInt(1).writeString("a")
-        .writeVarInt(Integer.MAX_VALUE);
+    w.writeString("id").writeLong(0).writeLong(0).writeLong(0).writeInt(0).writeLong(0).writeInt(0)
+        .writeNullableString(null).writeLong(0).writeLong(0).writeInt(0).writeLong(0).writeInt(0)
+        .writeLong(0).writeInt(0).writeBoolean(false).writeBoolean(false).writeVarInt(1).writeString("a")
+        .writeLong(0).writeInt(0).writeVarInt(Integer.MAX_VALUE);
     SessionRecordCodec lenient = new SessionRecordCodec(new CodecLimits(10, Integer.MAX_VALUE, 0));
     assertThatThrownBy(() -> lenient.decode(w.toByteArray()))
         .isInstanceOf(MalformedMessageException.class).hasMessageContaining("truncated");

@@ -57,11 +57,13 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
   /**
    * The entry this node last loaded or wrote per session: the base of its next write (a real change
    * or a re-save). Entries, not decoded records: those would copy the attribute bytes the cache holds.
+   * When the entry written merged in changes made elsewhere, also the record this node made, which
+   * is what Jetty's session holds and what the next write is made from.
    */
-  private final Map<String, StateEntry> bases = Collections.synchronizedMap(
+  private final Map<String, Base> bases = Collections.synchronizedMap(
       new LinkedHashMap<>(256, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, StateEntry> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Base> eldest) {
           return size() > 100_000;
         }
       });
@@ -134,7 +136,7 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
     d.setLastNode(r.lastNode());
     d.setLastSaved(r.lastSavedMillis());
     d.calcAndSetExpiry(accessed);
-    bases.put(id, e);
+    bases.put(id, new Base(e, null));
     SessionStore.Attributes a = store.readAttributes(r, new ServerFallbackClassLoader(
         Thread.currentThread().getContextClassLoader(), BatonSessionDataStore.class.getClassLoader()));
     Map<String, Object> attrs = new LinkedHashMap<>(a.values());
@@ -161,19 +163,22 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
 
   @Override
   public void doStore(String id, SessionData data, long lastSaveTime) throws Exception {
-    StateEntry baseEntry = bases.get(id);
-    SessionRecord base = store.decode(baseEntry);
+    Base held = bases.get(id);
+    StateEntry baseEntry = held == null ? null : held.entry();
+    SessionRecord base = held != null && held.madeIfMerged() != null ? store.decode(held.madeIfMerged())
+        : store.decode(baseEntry);
     SessionRecord r = toRecord(id, data, base);
     // Kept past the timeout (two grace periods, at least a minute) so the scavenger finds it.
     long maxInactiveMs = data.getMaxInactiveMs();
     long idle = maxInactiveMs <= 0 ? 0 : maxInactiveMs + Math.max(60_000L, 2000L * getGracePeriodSec());
     // Jetty saves again when the request releases the session: a copy of what this node already
     // wrote is only a touch, never a new version that could overwrite a later write elsewhere.
-    Write write = store.write(store.key(id), baseEntry, base, r, idle);
-    if (write == null) {
+    SessionStore.Written written = store.write(store.key(id), baseEntry, base, r, idle);
+    if (written == null) {
       return;
     }
-    bases.put(id, write.entry());
+    Write write = written.write();
+    bases.put(id, new Base(write.entry(), written.madeIfMerged()));
     if (node.settings().writeMode() == WriteMode.SYNC && !AckBeforeResponse.defer(write)) {
       write.awaitReplicated();
     }
@@ -260,4 +265,7 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
     return String.format("%s@%x[node=%s]", getClass().getSimpleName(), hashCode(),
         node == null ? "-" : node.settings().nodeName());
   }
+
+  /** A session's base: the entry last loaded or written, and the record this node made if that entry merged more in. */
+  private record Base(StateEntry entry, byte[] madeIfMerged) {}
 }

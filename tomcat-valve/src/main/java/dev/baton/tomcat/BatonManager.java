@@ -22,8 +22,10 @@ import org.apache.catalina.Engine;
 import org.apache.catalina.Host;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
+import org.apache.catalina.Pipeline;
 import org.apache.catalina.Session;
 import org.apache.catalina.Valve;
+import org.apache.catalina.authenticator.Constants;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.session.ManagerBase;
 
@@ -130,12 +132,18 @@ public class BatonManager extends ManagerBase {
     store = new SessionStore(node, hostScope(context), context.getPath(),
         new AttributeSerializer(AllowListFilter.defaultsPlus(allow == null ? List.of() : allow,
             node.settings().attributeMaxBytes())));
-    boolean hasValve = false;
-    for (Valve v : context.getPipeline().getValves()) {
-      hasValve |= v instanceof BatonValve;
-    }
-    if (!hasValve) {
-      context.getPipeline().addValve(new BatonValve());
+    // In the host's pipeline, once per host, not the application's: there it wraps the
+    // application's authenticator too, whose own answers (the FORM login page, j_security_check's
+    // redirect) change the session and must be replicated like any other request's.
+    Pipeline pipeline = context.getParent() != null ? context.getParent().getPipeline() : context.getPipeline();
+    synchronized (pipeline) {
+      boolean hasValve = false;
+      for (Valve v : pipeline.getValves()) {
+        hasValve |= v instanceof BatonValve;
+      }
+      if (!hasValve) {
+        pipeline.addValve(new BatonValve());
+      }
     }
     setState(LifecycleState.STARTING);
   }
@@ -197,8 +205,9 @@ public class BatonManager extends ManagerBase {
         }
         return local; // new here, not replicated yet
       }
-      if (local.baseEntry != null && entry.version() == local.baseEntry.version()
-          && entry.origin() == local.baseEntry.origin()) {
+      // The table never copies values: the same array is the same record, whatever its version (a
+      // copy merged into this node's own write keeps that write's version, with another value).
+      if (local.baseEntry != null && entry.value() == local.baseEntry.value()) {
         return local;
       }
       if (local.baseEntry == null && local.hasChanges()) {
@@ -272,6 +281,7 @@ public class BatonManager extends ManagerBase {
       SessionRecord record = store.decode(s.baseEntry);
       if (record != null) {
         TomcatRecords.loadAttributes(s, record, store, loader());
+        s.madeIfMerged = null; // the session now matches its entry
       }
       s.swappedIn();
       s.activate(); // sessionDidActivate, as after Tomcat's own swap-in
@@ -312,13 +322,16 @@ public class BatonManager extends ManagerBase {
   /** Replicates what changed since the last flush; null if only the access time moved. Holds the session lock. */
   private Write flush(BatonSession s, Request request) {
     StateEntry baseEntry = s.baseEntry;
-    SessionRecord before = store.decode(baseEntry);
+    byte[] made = s.madeIfMerged;
+    SessionRecord before = made != null ? store.decode(made) : store.decode(baseEntry);
     SessionRecord after = TomcatRecords.toRecord(s, before, request, store, dirtyPolicy, node.settings().nodeName());
-    Write write = store.write(keyOf(s), baseEntry, before, after, after.maxIdleMillis());
-    if (write == null) {
+    SessionStore.Written written = store.write(keyOf(s), baseEntry, before, after, after.maxIdleMillis());
+    if (written == null) {
       return null;
     }
+    Write write = written.write();
     s.baseEntry = write.entry();
+    s.madeIfMerged = written.madeIfMerged();
     s.baseLastNode = after.lastNode();
     s.boundTls = after.tls();
     return write;
@@ -330,10 +343,16 @@ public class BatonManager extends ManagerBase {
       boolean notifyContainerListeners) {
     String oldId = session.getIdInternal();
     super.changeSessionId(session, newId, notifySessionListeners, notifyContainerListeners);
+    // A FORM login in progress expects the session back under the id the login form was sent with:
+    // when the id moves to this node's route, so does what the login expects.
+    if (oldId != null && oldId.equals(session.getNote(Constants.SESSION_ID_NOTE))) {
+      session.setNote(Constants.SESSION_ID_NOTE, newId);
+    }
     if (oldId != null && !StateKey.stripRoute(oldId).equals(StateKey.stripRoute(newId))
         && session instanceof BatonSession s) {
       store.delete(oldId);
       s.baseEntry = null;
+      s.madeIfMerged = null;
     }
   }
 

@@ -40,6 +40,12 @@ public class BatonSession extends StandardSession {
    * kept: its attribute bytes would be a second copy of what the cache holds.
    */
   transient volatile StateEntry baseEntry;
+  /**
+   * The record this node last wrote from this session, encoded, when the entry written merged in
+   * changes made elsewhere (see {@link dev.baton.session.SessionStore.Written}); null when the
+   * in-memory session matches {@link #baseEntry}'s record. The next flush is made from it.
+   */
+  transient volatile byte[] madeIfMerged;
   /** Of that record, what is read between flushes: the node that wrote it, the bound TLS identity. */
   transient volatile String baseLastNode;
   transient volatile TlsIdentity boundTls;

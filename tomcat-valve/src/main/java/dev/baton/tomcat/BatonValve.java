@@ -10,7 +10,11 @@ import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ValveBase;
 
 /**
- * Request-end hook of {@link BatonManager}, added to each application's pipeline by the manager.
+ * Request-end hook of {@link BatonManager}, added once to the pipeline of each host that has a
+ * Baton application (by its manager), so that it wraps the application's whole pipeline, its
+ * authenticator included: the FORM login page and {@code j_security_check}'s redirect, which the
+ * authenticator answers itself, change the session too. Requests of applications without a
+ * {@link BatonManager} pass through.
  *
  * <ul>
  *   <li>Before the request: a session id carrying another node's route ({@code ID.node1} arriving on

@@ -6,6 +6,7 @@ import dev.baton.session.SessionStore;
 import dev.baton.session.TlsIdentity;
 import dev.baton.state.StateEntry;
 import dev.baton.state.StateKey;
+import dev.baton.wire.MalformedMessageException;
 import java.security.Principal;
 import java.util.Arrays;
 import java.util.Collections;
@@ -62,6 +63,11 @@ final class TomcatRecords {
     if (unreadable != null) {
       unreadable.forEach(r::attribute);
     }
+    byte[] login = FormLoginNotes.encode(s);
+    if (login != null) {
+      byte[] old = before == null ? null : before.attribute(FormLoginNotes.ATTRIBUTE);
+      r.attribute(FormLoginNotes.ATTRIBUTE, old != null && Arrays.equals(old, login) ? old : login);
+    }
     return r;
   }
 
@@ -76,6 +82,11 @@ final class TomcatRecords {
     synchronized (s) {
       loadAttributes(s, record, store, loader);
       s.swappedIn();
+    }
+    try {
+      FormLoginNotes.restore(s, record.attribute(FormLoginNotes.ATTRIBUTE));
+    } catch (MalformedMessageException ex) {
+      store.warn("a FORM login in progress could not be read and starts again: " + ex.getMessage());
     }
     s.setValid(true);
     s.setNew(false);
@@ -97,6 +108,7 @@ final class TomcatRecords {
     s.takeDirty();
     s.takeAccessed();
     s.baseEntry = entry;
+    s.madeIfMerged = null;
     s.baseLastNode = record.lastNode();
     s.boundTls = record.tls();
   }
