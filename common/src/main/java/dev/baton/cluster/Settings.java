@@ -107,9 +107,9 @@ public final class Settings {
       "accessed: a mutable attribute the request read is serialized again and sent if its bytes changed;"
           + " set_only: only setAttribute/removeAttribute count", v -> oneOf("dirtyPolicy", v, "accessed", "set_only"))
       .in(Container.TOMCAT).notUpstream();
-  public static final Setting<Integer> MAX_IDLE_SWAP = Setting.integer("maxIdleSwap", -1, -1, Integer.MAX_VALUE,
-      "seconds a session goes unused on a node before it keeps only its serialized record (0: at once,"
-          + " -1: never)").in(Container.TOMCAT).notUpstream();
+  public static final Setting<Integer> MAX_IDLE_SWAP = Setting.integer("maxIdleSwap", 0, -1, Integer.MAX_VALUE,
+      "seconds a session goes unused on a node before it keeps only its serialized record (0: as soon as"
+          + " no request uses it; -1: never, the live session stays in memory too)").in(Container.TOMCAT).notUpstream();
   public static final Setting<Boolean> WEB_APP_ACCESS = Setting.onOff("webAppAccess", false,
       "on lets web applications' own classes obtain the cluster node (it holds every session and key);"
           + " off refuses them").notUpstream();

@@ -134,11 +134,32 @@ public final class AllowListFilter {
       while (c.isArray()) {
         c = c.getComponentType();
       }
-      if (c.isPrimitive() || status == Status.ALLOWED) {
+      if (c.isPrimitive() || status == Status.ALLOWED || isAllowedProxy(c)) {
         return Status.ALLOWED;
       }
       remember(info.serialClass());
       return Status.REJECTED;
+    }
+
+    /**
+     * A dynamic proxy's class is made at run time and has no name to list: it is allowed when each
+     * of its interfaces is (its invocation handler is checked as any other object of the graph).
+     * {@code java.lang.reflect.Proxy} itself is the superclass every such stream names, holding only
+     * the handler.
+     */
+    private boolean isAllowedProxy(Class<?> c) {
+      if (c == java.lang.reflect.Proxy.class) {
+        return true;
+      }
+      if (!java.lang.reflect.Proxy.isProxyClass(c)) {
+        return false;
+      }
+      for (Class<?> i : c.getInterfaces()) {
+        if (patternFilter.checkInput(new ClassOnly(i)) != Status.ALLOWED) {
+          return false;
+        }
+      }
+      return true;
     }
 
     private void remember(Class<?> c) {
@@ -146,5 +167,13 @@ public final class AllowListFilter {
         rejected = c == null ? "(graph limit exceeded)" : c.getName();
       }
     }
+  }
+
+  /** A filter question about one class alone, with no graph figures. */
+  private record ClassOnly(Class<?> serialClass) implements ObjectInputFilter.FilterInfo {
+    @Override public long arrayLength() { return -1; }
+    @Override public long depth() { return 1; }
+    @Override public long references() { return 1; }
+    @Override public long streamBytes() { return 0; }
   }
 }

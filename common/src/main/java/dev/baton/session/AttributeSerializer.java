@@ -99,5 +99,23 @@ public final class AttributeSerializer {
         return primitive;
       }
     }
+
+    /**
+     * A serialized dynamic proxy (a web application's interface behind an invocation handler) is
+     * rebuilt with the same loader: its interfaces are the application's, not Baton's or the server's.
+     */
+    @Override
+    @SuppressWarnings("deprecation") // Proxy.getProxyClass: the one way to name a proxy class by its interfaces
+    protected Class<?> resolveProxyClass(String[] interfaces) throws IOException, ClassNotFoundException {
+      Class<?>[] types = new Class<?>[interfaces.length];
+      for (int i = 0; i < interfaces.length; i++) {
+        types[i] = Class.forName(interfaces[i], false, loader);
+      }
+      try {
+        return java.lang.reflect.Proxy.getProxyClass(loader, types);
+      } catch (IllegalArgumentException e) {
+        throw new ClassNotFoundException("a proxy of " + String.join(", ", interfaces), e);
+      }
+    }
   }
 }

@@ -190,4 +190,27 @@ class AttributeSerializerTest {
     assertThat(defaults.deserialize("small", defaults.serialize("small", new byte[64 << 10]), loader))
         .isInstanceOf(byte[].class);
   }
+
+  /**
+   * A serializable dynamic proxy of an interface only the web application's loader has: read back
+   * with that loader, it is a proxy of the application's interface (before, its interfaces were
+   * looked up with Baton's loader and the attribute could not be read, or was a proxy of another
+   * class of the same name).
+   */
+  @Test
+  void aDynamicProxyOfAnApplicationInterfaceIsRebuiltWithTheApplicationsLoader() throws Exception {
+    java.net.URL testClasses = dev.baton.session.fixtures.Greeter.class.getProtectionDomain().getCodeSource().getLocation();
+    try (java.net.URLClassLoader app = new java.net.URLClassLoader(new java.net.URL[] {testClasses}, null)) {
+      Class<?> greeter = app.loadClass("dev.baton.session.fixtures.Greeter");
+      Object handler = app.loadClass("dev.baton.session.fixtures.GreeterHandler").getConstructor(String.class)
+          .newInstance("hello");
+      Object proxy = java.lang.reflect.Proxy.newProxyInstance(app, new Class<?>[] {greeter},
+          (java.lang.reflect.InvocationHandler) handler);
+      AttributeSerializer s = new AttributeSerializer(
+          AllowListFilter.defaultsPlus(List.of("dev.baton.session.fixtures.*"), AllowListFilter.DEFAULT_MAX_BYTES));
+      Object back = s.deserialize("greeter", s.serialize("greeter", proxy), app);
+      assertThat(greeter.isInstance(back)).as("a proxy of the application's own interface").isTrue();
+      assertThat(greeter.getMethod("greet", String.class).invoke(back, "alice")).isEqualTo("hello, alice");
+    }
+  }
 }

@@ -51,8 +51,11 @@ public final class HaProxy implements AutoCloseable {
     StringBuilder cfg = new StringBuilder("""
         global
           maxconn 512
+          log stdout format raw local0
         defaults
           mode http
+          log global
+          option httplog
           timeout connect 2s
           timeout client 30s
           timeout server 30s

@@ -62,7 +62,7 @@ public class BatonManager extends ManagerBase {
   private boolean ownsNode;
   private SessionStore store;
   private DirtyPolicy dirtyPolicy = DirtyPolicy.ACCESSED;
-  private int maxIdleSwap = -1;
+  private int maxIdleSwap = 0;
 
   /** A manager configured by its own attributes (standalone use in {@code context.xml}). */
   public BatonManager() {

@@ -38,7 +38,7 @@ class BatonManagerSettingsTest {
   void maxIdleSwapIsSecondsOrNamedInTheError() {
     BatonManager m = new BatonManager();
     m.readSettings();
-    assertThat(m.swapsOut()).as("never, by default").isFalse();
+    assertThat(m.swapsOut()).as("as soon as no request uses it, by default").isTrue();
     m.setProperty("maxIdleSwap", " 0 ");
     m.readSettings();
     assertThat(m.swapsOut()).isTrue();
@@ -57,12 +57,12 @@ class BatonManagerSettingsTest {
     BatonCluster c = new BatonCluster();
     c.setProperty("clusterName", "shop");
     c.setProperty("dirtyPolicy", "set_only");
-    c.setProperty("maxIdleSwap", "0");
+    c.setProperty("maxIdleSwap", "-1");
     BatonManager m = (BatonManager) c.createManager("ctx");
     assertThat(c.getClusterName()).isEqualTo("shop");
     assertThat(m.readSettings()).containsEntry("clusterName", "shop");
     assertThat(m.dirtyPolicy()).isEqualTo(DirtyPolicy.SET_ONLY);
-    assertThat(m.swapsOut()).isTrue();
+    assertThat(m.swapsOut()).as("the cluster's maxIdleSwap=-1 over the default").isFalse();
     m.setProperty("dirtyPolicy", "accessed");
     m.readSettings();
     assertThat(m.dirtyPolicy()).isEqualTo(DirtyPolicy.ACCESSED);

@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
  * Baton against Tomcat's own session managers, in one run: the same Tomcat distribution, shop and
  * load ({@code wrk -t2 -c32}, one session, a 1 KB attribute written per request) for
  * StandardManager (no clustering), DeltaManager and BackupManager (catalina-ha, multicast
- * membership on loopback) and Baton async, sync, and sync with sessions swapped out after each
- * request ({@code maxIdleSwap="0"}). Then, per manager, 1,000 new sessions on node1,
+ * membership on loopback) and Baton async, sync (sessions swapped out after each request, the
+ * default {@code maxIdleSwap="0"}), and sync keeping live sessions ({@code maxIdleSwap="-1"}).
+ * Then, per manager, 1,000 new sessions on node1,
  * {@code kill -9} of node1 with no settle time, and the sessions whose attribute node2 cannot read
  * (first pass right after the kill, and how long until all are readable, bounded at 10 s).
  * Run with {@code it/compare-tomcat [seconds] [name filter]}; prints a Markdown table. Extra JVM
@@ -60,7 +61,7 @@ public final class TomcatComparison {
         new Variant("BackupManager", tribes("BackupManager", 6)),
         new Variant("Baton async", batonElement.replace("writeMode=\"sync\"", "writeMode=\"async\"")),
         new Variant("Baton sync", batonElement),
-        new Variant("Baton sync, maxIdleSwap=0", batonElement.replace("secretFile=", "maxIdleSwap=\"0\" secretFile=")));
+        new Variant("Baton sync, maxIdleSwap=-1", batonElement.replace("secretFile=", "maxIdleSwap=\"-1\" secretFile=")));
     int port = 21000 + (int) (ProcessHandle.current().pid() % 500) * 20; // below the ephemeral range
     for (Variant v : variants) {
       if (!v.name().contains(only)) {

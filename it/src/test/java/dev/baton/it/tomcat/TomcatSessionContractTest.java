@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The session contract on three real Tomcat nodes. */
+/** The session contract on three real Tomcat nodes that keep live sessions in memory ({@code maxIdleSwap="-1"}). */
 public class TomcatSessionContractTest extends SessionContract {
 
   private final List<ServerNode> nodes = new ArrayList<>();
@@ -26,7 +26,12 @@ public class TomcatSessionContractTest extends SessionContract {
 
   /** The server.xml the nodes run with. */
   protected Path serverXml(Path run) throws Exception {
-    return fastExpiryServerXml(run);
+    // Live sessions kept in memory (maxIdleSwap="-1"); the default, swapping out, runs the same
+    // contract in TomcatSwapOutSessionContractTest.
+    Path serverXml = run.resolve("server-live.xml");
+    Files.writeString(serverXml, Files.readString(fastExpiryServerXml(run))
+        .replace("secretFile=", "maxIdleSwap=\"-1\" secretFile="));
+    return serverXml;
   }
 
   @Override

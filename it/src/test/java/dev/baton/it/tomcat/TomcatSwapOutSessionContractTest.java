@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The session contract on three real Tomcat nodes that swap a session out as soon as its last
- * request ends ({@code maxIdleSwap="0"}): every request after the first finds the attributes only
+ * request ends ({@code maxIdleSwap="0"}, the default, set here explicitly): every request after the first finds the attributes only
  * in the cluster cache's record, and invalidation and time-out listeners need them back.
  */
 public class TomcatSwapOutSessionContractTest extends TomcatSessionContractTest {
