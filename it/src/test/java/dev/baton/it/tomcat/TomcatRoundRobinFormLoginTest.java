@@ -36,6 +36,7 @@ class TomcatRoundRobinFormLoginTest {
 
   private final List<ServerNode> nodes = new ArrayList<>();
   private HaProxy proxy;
+  private Path serverXml;
 
   @AfterEach
   void stop() throws Exception {
@@ -59,8 +60,13 @@ class TomcatRoundRobinFormLoginTest {
         "\norg.apache.catalina.authenticator.level = FINE\n1catalina.org.apache.juli.AsyncFileHandler.level = FINE\n",
         StandardOpenOption.APPEND);
     List<Integer> ports = List.of(port + 1, port + 2, port + 3);
+    // The sample server.xml, its access log also naming the session cookie sent and the session served.
+    Files.createDirectories(run);
+    serverXml = run.resolve("server.xml");
+    Files.writeString(serverXml, Files.readString(TomcatDistribution.sampleServerXml())
+        .replace("pattern=\"%h %l %u %t &quot;%r&quot; %s %b\"", "pattern=\"%t %r %s cookie=%{JSESSIONID}c served=%S\""));
     for (int i = 0; i < 3; i++) {
-      nodes.add(dist.start("node" + (i + 1), ports.get(i), TomcatDistribution.sampleServerXml()));
+      nodes.add(dist.start("node" + (i + 1), ports.get(i), serverXml));
     }
     awaitCluster();
     proxy = HaProxy.roundRobin(haproxy, run.resolve("haproxy"), port, ports, "/shop/public/stats");
@@ -139,7 +145,7 @@ class TomcatRoundRobinFormLoginTest {
 
   private void restart(int i, TomcatDistribution dist, List<Integer> ports) throws Exception {
     nodes.get(i).close();
-    nodes.set(i, dist.start("node" + (i + 1), ports.get(i), TomcatDistribution.sampleServerXml()));
+    nodes.set(i, dist.start("node" + (i + 1), ports.get(i), serverXml));
     awaitCluster();
   }
 
