@@ -3,6 +3,7 @@ package dev.baton.cluster;
 import dev.baton.hash.BuzHash;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.jgroups.Address;
 import org.jgroups.View;
 
@@ -35,8 +36,28 @@ final class ClusterView {
   Membership install(View view, Address self) {
     this.self = self;
     Membership next = new Membership(view, topology, owners, hash);
-    current = next;
+    synchronized (this) {
+      current = next;
+      notifyAll();
+    }
     return next;
+  }
+
+  /**
+   * Waits until a view without {@code member} is installed, at most until {@code deadlineNanos}
+   * ({@link System#nanoTime}); true if one was.
+   */
+  boolean awaitLeft(Address member, long deadlineNanos) throws InterruptedException {
+    synchronized (this) {
+      while (current != null && current.contains(member)) {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+      return true;
+    }
   }
 
   /** This node's address, once it has seen a view. */

@@ -152,12 +152,13 @@ final class WritePath {
         return failed("replication failed: " + ex, ex);
       }
       Membership now = view.current();
+      long deadline = System.nanoTime() + settings.syncTimeout().toNanos();
       int missing = 0;
       for (Address t : targets) {
         if (rsps.received(t)) {
           metrics.acks.increment();
           owners.acked(t);
-        } else if (!rsps.suspected(t) && now.contains(t)) {
+        } else if (now.contains(t) && !(rsps.suspected(t) && leaves(t, deadline))) {
           missing++;
           owners.missed(now, t);
         }
@@ -167,6 +168,21 @@ final class WritePath {
             + " ms (syncTimeout)", null);
       }
       return entry;
+    }
+
+    /**
+     * Whether an owner that JGroups suspected before it answered leaves the view in time: only then
+     * is it gone. A suspicion is not a verdict (a slow member, or a failure detector still
+     * connecting to a member that has just joined), and a write it did not acknowledge is not known
+     * to be there.
+     */
+    private boolean leaves(Address owner, long deadline) {
+      try {
+        return view.awaitLeft(owner, deadline);
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
     }
 
     private StateEntry failed(String message, Throwable cause) {

@@ -38,6 +38,7 @@ final class InMemoryNetwork implements AutoCloseable {
   private final ExecutorService pool = Executors.newCachedThreadPool(Engine.daemon("net-oob"));
   private long viewId;
   private List<Set<Member>> groups = null;
+  private final Set<String> falselySuspected = ConcurrentHashMap.newKeySet();
 
   /** Transports on this network, for {@link Engine#start}. */
   Engine.TransportFactory transports() {
@@ -60,6 +61,14 @@ final class InMemoryNetwork implements AutoCloseable {
     for (Set<Member> g : groups) {
       install(new ArrayList<>(g), null);
     }
+  }
+
+  /**
+   * From now on {@code name} hears no sync write and is reported suspected to their writers, yet
+   * stays in the view, as when a failure detector suspects a member that is only slow.
+   */
+  void suspectFalsely(String name) {
+    falselySuspected.add(name);
   }
 
   /** Joins the groups again: every member gets one merge view. */
@@ -207,10 +216,11 @@ final class InMemoryNetwork implements AutoCloseable {
 
         @Override
         public boolean suspected(Address member) {
-          return !members.contains(member(member));
+          Member m = member(member);
+          return !members.contains(m) || falselySuspected.contains(m.name);
         }
       };
-      List<Member> to = others();
+      List<Member> to = others().stream().filter(m -> !falselySuspected.contains(m.name)).toList();
       waiting.removeIf(a -> to.stream().noneMatch(m -> m.address.equals(a)));
       if (waiting.isEmpty()) {
         done.complete(acks);
