@@ -194,9 +194,7 @@ public final class StateTable {
       long created = live != null ? live.created : now;
       written = s.write(slot, h, key, next, versions.next(now), nodeId, created, now,
           next == null ? 0 : maxIdleMillis);
-      if (segmentByteLimit > 0 && s.bytes() > segmentByteLimit) {
-        evicted = evict(s, written);
-      }
+      evicted = evictIfOver(s, written);
     } finally {
       s.unlock();
     }
@@ -265,14 +263,17 @@ public final class StateTable {
       }
       Node written = s.write(slot, h, key, copy.value(), copy.version(), copy.origin(),
           copy.createdMillis(), copy.lastAccessMillis(), copy.maxIdleMillis());
-      if (segmentByteLimit > 0 && s.bytes() > segmentByteLimit) {
-        evicted = evict(s, written);
-      }
+      evicted = evictIfOver(s, written);
     } finally {
       s.unlock();
     }
     notifyRemoved(evicted, RemovalCause.EVICTED);
     return true;
+  }
+
+  /** The entries evicted to bring a bounded table's segment back under its share, or null. Caller holds the lock. */
+  private List<Node> evictIfOver(Segment s, Node written) {
+    return segmentByteLimit > 0 && s.bytes() > segmentByteLimit ? evict(s, written) : null;
   }
 
   /** What {@link #putMerged} did. */
@@ -322,9 +323,7 @@ public final class StateTable {
       } else {
         return Merged.UNCHANGED;
       }
-      if (segmentByteLimit > 0 && s.bytes() > segmentByteLimit) {
-        evicted = evict(s, written);
-      }
+      evicted = evictIfOver(s, written);
     } finally {
       s.unlock();
     }

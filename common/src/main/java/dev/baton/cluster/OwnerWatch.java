@@ -57,7 +57,7 @@ final class OwnerWatch {
     Address coordinator = m.view().getCoord();
     try {
       if (coordinator.equals(view.self())) {
-        exclude(owner);
+        transport.exclude(owner);
       } else {
         transport.unicast(coordinator, Frames.frame(ClusterMessages.TYPE_EXCLUDE,
             ClusterMessages.exclude(m.viewId(), name)));
@@ -77,7 +77,7 @@ final class OwnerWatch {
       if (Membership.nameOf(a).equals(request.memberName()) && !a.equals(from) && !a.equals(view.self())) {
         log.warn(() -> Membership.nameOf(from) + " reports that " + request.memberName()
             + " stopped acknowledging its writes: removing it from the view");
-        exclude(a);
+        transport.exclude(a);
         return;
       }
     }
@@ -88,9 +88,5 @@ final class OwnerWatch {
     if (m != null) {
       misses.keySet().retainAll(m.view().getMembers());
     }
-  }
-
-  private void exclude(Address member) {
-    transport.exclude(member);
   }
 }

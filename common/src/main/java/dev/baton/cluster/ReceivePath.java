@@ -186,7 +186,8 @@ final class ReceivePath implements Transport.Inbound {
       case MALFORMED -> throw new MalformedMessageException("a delta does not merge with the value held");
       case NO_BASE, NOT_KEPT -> {
         if (held != null && !Versions.supersedes(change, held)) {
-          metrics.copiesStale.increment(); // its incarnation was deleted here
+          // Held here and not to be replaced: its incarnation was deleted, or a newer one is held.
+          metrics.copiesStale.increment();
           return;
         }
       }

@@ -151,7 +151,7 @@ public final class SessionStore {
   /**
    * A started session write, and the record this node made (encoded): what its in-memory session
    * matches. The entry written may hold more, when changes made elsewhere meanwhile were merged in
-   * ({@link #merged}); the next write of the session must then be made from {@code made}, not from
+   * ({@link #madeIfMerged}); the next write of the session must then be made from {@code made}, not from
    * the entry, so that what this node did not change keeps its older stamps and the newer changes
    * made elsewhere survive.
    *
@@ -159,15 +159,21 @@ public final class SessionStore {
    * @param made the record this node wrote, encoded
    */
   public record Written(Write write, byte[] made) {
-    /** Whether the entry written holds changes made elsewhere besides this node's record. */
-    public boolean merged() {
-      return write.entry().value() != made;
-    }
-
-    /** What the next write of the session is made from: this node's record if it was merged, else null (the entry's). */
+    /**
+     * This node's record if the entry written merged in changes made elsewhere (the next write is
+     * made from it); null if the entry holds just that record.
+     */
     public byte[] madeIfMerged() {
-      return merged() ? made : null;
+      return write.entry().value() != made ? made : null;
     }
+  }
+
+  /**
+   * The record a node's next write of a session is made from: what its in-memory session matches,
+   * the record it made last if that was merged ({@link Written#madeIfMerged}), else its base entry's.
+   */
+  public SessionRecord before(StateEntry base, byte[] madeIfMerged) {
+    return madeIfMerged != null ? decode(madeIfMerged) : decode(base);
   }
 
   /** The record {@code value} encodes (an entry's value or {@link Written#made}); null (warned about) if unreadable. */

@@ -89,7 +89,7 @@ class ConcurrentWritersTest {
           bases[s] = store.node().get(key);
           inMemory[s] = store.decode(bases[s]);
         }
-        SessionRecord before = made[s] != null ? store.decode(made[s]) : store.decode(bases[s]);
+        SessionRecord before = store.before(bases[s], made[s]);
         SessionRecord after = inMemory[s].copy();
         after.attribute(name, bytes(name + "-" + i));
         after.accessedMillis(System.currentTimeMillis());

@@ -165,8 +165,7 @@ public class BatonSessionDataStore extends AbstractSessionDataStore {
   public void doStore(String id, SessionData data, long lastSaveTime) throws Exception {
     Base held = bases.get(id);
     StateEntry baseEntry = held == null ? null : held.entry();
-    SessionRecord base = held != null && held.madeIfMerged() != null ? store.decode(held.madeIfMerged())
-        : store.decode(baseEntry);
+    SessionRecord base = held == null ? null : store.before(baseEntry, held.madeIfMerged());
     SessionRecord r = toRecord(id, data, base);
     // Kept past the timeout (two grace periods, at least a minute) so the scavenger finds it.
     long maxInactiveMs = data.getMaxInactiveMs();

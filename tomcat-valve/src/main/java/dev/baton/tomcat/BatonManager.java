@@ -322,8 +322,7 @@ public class BatonManager extends ManagerBase {
   /** Replicates what changed since the last flush; null if only the access time moved. Holds the session lock. */
   private Write flush(BatonSession s, Request request) {
     StateEntry baseEntry = s.baseEntry;
-    byte[] made = s.madeIfMerged;
-    SessionRecord before = made != null ? store.decode(made) : store.decode(baseEntry);
+    SessionRecord before = store.before(baseEntry, s.madeIfMerged);
     SessionRecord after = TomcatRecords.toRecord(s, before, request, store, dirtyPolicy, node.settings().nodeName());
     SessionStore.Written written = store.write(keyOf(s), baseEntry, before, after, after.maxIdleMillis());
     if (written == null) {
